@@ -8,7 +8,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/cdktf.out', '**/.wordbatch', 'tmp'],
   },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    files: ['**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
