@@ -1,1 +1,11 @@
-export * from './s3-path';
+export {
+  asFolder,
+  bucketNameProblem,
+  childPath,
+  formatS3Path,
+  isWithin,
+  parseS3Path,
+  relativeName,
+  S3PathError,
+} from './s3-path';
+export type { S3Path } from './s3-path';

@@ -1,0 +1,63 @@
+import { ExitCode } from './exit-codes';
+
+/** A failure the user can act on: it carries its exit code and a one-line message. */
+export class StageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A bad flag, URI, index or plan: never worth retrying. */
+export class UsageError extends StageError {
+  override readonly name = 'UsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.Usage, options);
+  }
+}
+
+/** A bucket or object that is missing, or no longer what the plan recorded. */
+export class InputChangedError extends StageError {
+  override readonly name = 'InputChangedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.InputChanged, options);
+  }
+}
+
+export class AccessDeniedError extends StageError {
+  override readonly name = 'AccessDeniedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.AccessDenied, options);
+  }
+}
+
+export class IncompleteResultsError extends StageError {
+  override readonly name = 'IncompleteResultsError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.Incomplete, options);
+  }
+}
+
+/** Throttling, timeouts, unreachable endpoints: the job may succeed if run again. */
+export class TransientError extends StageError {
+  override readonly name = 'TransientError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.Transient, options);
+  }
+}
+
+/** The stage was asked to stop (SIGTERM) and did, leaving nothing half-written. */
+export class TerminatedError extends StageError {
+  override readonly name = 'TerminatedError';
+  constructor(message = 'stopped by SIGTERM before finishing; nothing was written') {
+    super(message, ExitCode.Terminated);
+  }
+}
+
+/** The exit code for any error: a StageError's own, otherwise the one for a bug. */
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof StageError ? error.exitCode : ExitCode.Internal;
+}

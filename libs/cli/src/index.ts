@@ -1,0 +1,23 @@
+export {
+  AccessDeniedError,
+  exitCodeOf,
+  IncompleteResultsError,
+  InputChangedError,
+  StageError,
+  TerminatedError,
+  TransientError,
+  UsageError,
+} from './errors';
+export { ExitCode, RETRYABLE_EXIT_CODES } from './exit-codes';
+export {
+  parseChoiceFlag,
+  parseFlags,
+  parseIntegerFlag,
+  parseSizeFlag,
+  requireFlag,
+} from './flags';
+export type { FlagSpec, FlagSpecs, ParsedFlags } from './flags';
+export { createLogger, redactSecrets } from './logger';
+export type { Logger, LoggerOptions } from './logger';
+export { runStage } from './run-stage';
+export type { StageContext, StageIo, StageProgram } from './run-stage';

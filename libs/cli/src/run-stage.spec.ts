@@ -1,0 +1,92 @@
+import { PassThrough } from 'node:stream';
+import { InputChangedError, UsageError } from './errors';
+import { ExitCode } from './exit-codes';
+import { runStage, type StageProgram } from './run-stage';
+
+function capture() {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  return { stream, text: () => chunks.join('') };
+}
+
+function program(execute: StageProgram<string[]>['execute']): StageProgram<string[]> {
+  return { name: 'demo', help: 'usage: demo\n', parse: (argv) => [...argv], execute };
+}
+
+async function run(execute: StageProgram<string[]>['execute'], options: { env?: Record<string, string>; argv?: string[]; signal?: AbortSignal } = {}) {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await runStage(program(execute), {
+    argv: options.argv ?? [],
+    env: options.env ?? {},
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    signal: options.signal ?? new AbortController().signal,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('runStage', () => {
+  it('prints help without running', async () => {
+    const execute = jest.fn();
+    const result = await run(execute, { argv: ['--help'] });
+    expect(result).toMatchObject({ code: 0, stdout: 'usage: demo\n' });
+    expect(execute).not.toHaveBeenCalled();
+  });
+
+  it('maps a stage error to its code and one stderr line', async () => {
+    const result = await run(async () => {
+      throw new UsageError('--plan is required');
+    });
+    expect(result.code).toBe(ExitCode.Usage);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.at(-1)).toBe('wordbatch demo: error: --plan is required');
+    expect(JSON.parse(lines[0])).toMatchObject({ event: 'Stage:Failed', exitCode: 2, level: 'error' });
+    expect(result.stdout).toBe('');
+  });
+
+  it('treats anything else as a bug without a stack trace', async () => {
+    const result = await run(async () => {
+      throw new TypeError('x is undefined');
+    });
+    expect(result.code).toBe(ExitCode.Internal);
+    expect(result.stderr).toContain('wordbatch demo: error: x is undefined (unexpected: this is a bug');
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('    at '))).toEqual([]);
+  });
+
+  it('shows the stack with LOG_LEVEL=debug', async () => {
+    const result = await run(
+      async () => {
+        throw new TypeError('boom');
+      },
+      { env: { LOG_LEVEL: 'debug' } },
+    );
+    expect(result.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('exits 143 when stopped by a signal', async () => {
+    const controller = new AbortController();
+    const result = await run(
+      async () => {
+        controller.abort();
+        throw new Error('aborted request');
+      },
+      { signal: controller.signal },
+    );
+    expect(result.code).toBe(ExitCode.Terminated);
+    expect(result.stderr).toContain('stopped by SIGTERM');
+  });
+
+  it('keeps the code of a stage error raised while stopping', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await run(
+      async () => {
+        throw new InputChangedError('gone');
+      },
+      { signal: controller.signal },
+    );
+    expect(result.code).toBe(ExitCode.InputChanged);
+  });
+});

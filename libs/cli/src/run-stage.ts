@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import { exitCodeOf, StageError, TerminatedError } from './errors';
+import { ExitCode } from './exit-codes';
+import { createLogger, redactSecrets } from './logger';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Everything a stage gets from its process, passed in so tests can run a stage in-process. */
+export interface StageIo {
+  readonly argv: readonly string[];
+  readonly env: Env;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Aborted on SIGTERM: every S3 call and loop of the stage listens to it. */
+  readonly signal: AbortSignal;
+}
+
+export interface StageContext {
+  readonly env: Env;
+  readonly stdout: NodeJS.WritableStream;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+/** A stage program: how to read its flags, and what to do with them. */
+export interface StageProgram<Options> {
+  readonly name: string;
+  readonly help: string;
+  parse(argv: readonly string[], env: Env): Options;
+  execute(options: Options, context: StageContext): Promise<void>;
+}
+
+/**
+ * Runs a stage and returns its exit code. A StageError becomes one line on stderr and its
+ * own code; anything else is a bug (code 1), and its stack is shown only with LOG_LEVEL=debug.
+ */
+export async function runStage<Options>(program: StageProgram<Options>, io: StageIo): Promise<ExitCode> {
+  if (io.argv.includes('--help') || io.argv.includes('-h')) {
+    io.stdout.write(program.help);
+    return ExitCode.Ok;
+  }
+  const logger = createLogger({
+    stage: program.name,
+    env: io.env,
+    destination: io.stderr,
+    pretty: io.stderr.isTTY === true,
+  });
+  try {
+    const options = program.parse(io.argv, io.env);
+    await program.execute(options, { env: io.env, stdout: io.stdout, logger, signal: io.signal });
+    return ExitCode.Ok;
+  } catch (caught) {
+    const error = io.signal.aborted && !(caught instanceof StageError) ? new TerminatedError() : caught;
+    const exitCode = exitCodeOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const firstLine = redactSecrets(message.split('\n')[0]);
+    if (error instanceof StageError) {
+      logger.error({ exitCode, errorKind: error.name }, 'Stage:Failed');
+    } else {
+      logger.error({ exitCode, err: error }, 'Stage:Crashed');
+    }
+    const debug = io.env['LOG_LEVEL'] === 'debug' || io.env['LOG_LEVEL'] === 'trace';
+    const detail = debug && error instanceof Error && error.stack ? `\n${redactSecrets(error.stack)}` : '';
+    const hint = error instanceof StageError ? '' : ' (unexpected: this is a bug; LOG_LEVEL=debug shows more)';
+    io.stderr.write(`wordbatch ${program.name}: error: ${firstLine}${hint}${detail}\n`);
+    return exitCode;
+  }
+}
