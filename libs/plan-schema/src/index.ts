@@ -1,0 +1,34 @@
+export {
+  MAX_SHARD_COUNT,
+  PLAN_VERSION,
+  planHeaderSchema,
+  planIdSchema,
+  planItemSchema,
+  shardListSchema,
+  shardResultHeaderSchema,
+} from './schemas';
+export type {
+  PlanHeader,
+  PlanItem,
+  PlanSettings,
+  ShardList,
+  ShardResultHeader,
+  ShardStats,
+  SkippedFile,
+  TokenizerName,
+} from './schemas';
+export { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
+export {
+  assertPlanWritesOutsideSource,
+  mergeResultLocation,
+  PLAN_COPY_NAME,
+  perFileLocation,
+  planCopyLocation,
+  resultsFolder,
+  shardIndexOfResultKey,
+  shardListLocation,
+  shardListsFolderFor,
+  shardResultLocation,
+  shardResultsFolder,
+  sourceLocation,
+} from './layout';

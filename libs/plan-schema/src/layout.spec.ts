@@ -1,0 +1,51 @@
+import { parseS3Path } from '@wordbatch/s3-path';
+import {
+  assertPlanWritesOutsideSource,
+  mergeResultLocation,
+  perFileLocation,
+  planCopyLocation,
+  shardIndexOfResultKey,
+  shardListLocation,
+  shardListsFolderFor,
+  shardResultLocation,
+  sourceLocation,
+} from './layout';
+import { sampleHeader } from './sample-header.spec-helper';
+
+describe('layout', () => {
+  const header = sampleHeader();
+
+  it('puts every output at a key derived from the plan', () => {
+    expect(shardListLocation(header, 42)).toEqual({ bucket: 'dst-bucket', key: 'plans/p1/shard-00042.json' });
+    expect(shardResultLocation(header, 7)).toEqual({ bucket: 'dst-bucket', key: 'out/p1-0123456789ab/shards/shard-00007.tsv' });
+    expect(planCopyLocation(header).key).toBe('out/p1-0123456789ab/plan.json');
+    expect(mergeResultLocation(header).key).toBe('out/p1-0123456789ab/result.json');
+    expect(perFileLocation(header, 'sub/a b.txt').key).toBe('out/p1-0123456789ab/files/sub/a b.txt');
+    expect(sourceLocation(header, 'sub/a b.txt')).toEqual({ bucket: 'src-bucket', key: 'docs/sub/a b.txt' });
+  });
+
+  it('reads the shard index back from a result key', () => {
+    expect(shardIndexOfResultKey(shardResultLocation(header, 9999).key)).toBe(9999);
+    expect(shardIndexOfResultKey('out/p1/result.json')).toBeUndefined();
+  });
+
+  it('derives the shard lists folder from the plan name', () => {
+    expect(shardListsFolderFor(parseS3Path('s3://b12/plans/p1.json'))).toEqual({ bucket: 'b12', key: 'plans/p1/' });
+    expect(() => shardListsFolderFor(parseS3Path('s3://b12/plans/p1'))).toThrow(/must name a \.json object/);
+    expect(() => shardListsFolderFor(parseS3Path('s3://b12/.json'))).toThrow(/must name a \.json object/);
+  });
+
+  it.each([
+    ['s3://src-bucket/docs/out/', 's3://dst-bucket/plans/p1/'],
+    ['s3://src-bucket/', 's3://dst-bucket/plans/p1/'],
+    ['s3://dst-bucket/out/', 's3://src-bucket/docs/plans/'],
+  ])('refuses a plan writing into its source (destination %s)', (destination, shardLists) => {
+    const tampered = sampleHeader({ destination, shardLists });
+    expect(() => assertPlanWritesOutsideSource(tampered)).toThrow(/source/);
+  });
+
+  it('accepts a plan with separate source and destination', () => {
+    expect(() => assertPlanWritesOutsideSource(header)).not.toThrow();
+    expect(() => assertPlanWritesOutsideSource(sampleHeader({ destination: 's3://src-bucket/results/' }))).not.toThrow();
+  });
+});

@@ -1,0 +1,84 @@
+import { asFolder, childPath, formatS3Path, isWithin, parseS3Path, type S3Path } from '@wordbatch/s3-path';
+import { PlanFormatError } from './parse';
+import type { PlanHeader } from './schemas';
+
+/**
+ * Where every object of a run lives. Each key depends only on the plan, so a re-run of
+ * any stage overwrites its own output instead of adding a second copy.
+ *
+ *   <plan>.json                          the header (written last by plan: its presence means the plan is complete)
+ *   <plan>/shard-00042.json              shard 42's item list
+ *   <destination>/<plan id>/plan.json    a copy of the header, so merge can find plans without --plan
+ *   <destination>/<plan id>/shards/shard-00042.tsv   shard 42's counts (written last by migrate)
+ *   <destination>/<plan id>/files/<name>             per-file counts with --per-file
+ *   <destination>/<plan id>/result.json  merge's result
+ */
+export const PLAN_COPY_NAME = 'plan.json';
+export const SHARD_RESULTS_FOLDER = 'shards/';
+
+function shardFileName(index: number, extension: string): string {
+  return `shard-${String(index).padStart(5, '0')}.${extension}`;
+}
+
+/** The folder of per-shard item lists of the plan at `planUri` (`…/p1.json` → `…/p1/`). */
+export function shardListsFolderFor(plan: S3Path): S3Path {
+  if (!plan.key.endsWith('.json') || plan.key.endsWith('/.json') || plan.key === '.json') {
+    throw new PlanFormatError(`--plan must name a .json object, got ${formatS3Path(plan)}`);
+  }
+  return { bucket: plan.bucket, key: `${plan.key.slice(0, -'.json'.length)}/` };
+}
+
+export function shardListLocation(header: PlanHeader, shardIndex: number): S3Path {
+  return childPath(parseS3Path(header.shardLists), shardFileName(shardIndex, 'json'));
+}
+
+export function resultsFolder(header: PlanHeader): S3Path {
+  return childPath(parseS3Path(header.destination), `${header.id}/`);
+}
+
+export function planCopyLocation(header: PlanHeader): S3Path {
+  return childPath(resultsFolder(header), PLAN_COPY_NAME);
+}
+
+export function shardResultsFolder(header: PlanHeader): S3Path {
+  return childPath(resultsFolder(header), SHARD_RESULTS_FOLDER);
+}
+
+export function shardResultLocation(header: PlanHeader, shardIndex: number): S3Path {
+  return childPath(shardResultsFolder(header), shardFileName(shardIndex, 'tsv'));
+}
+
+/** The shard index of a shard result key, or undefined for any other key. */
+export function shardIndexOfResultKey(key: string): number | undefined {
+  const match = /shard-(\d{5,})\.tsv$/.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function perFileLocation(header: PlanHeader, name: string): S3Path {
+  return childPath(resultsFolder(header), `files/${name}`);
+}
+
+export function mergeResultLocation(header: PlanHeader): S3Path {
+  return childPath(resultsFolder(header), 'result.json');
+}
+
+export function sourceLocation(header: PlanHeader, name: string): S3Path {
+  return childPath(parseS3Path(header.source), name);
+}
+
+/**
+ * Refuses a plan whose outputs would land inside its own input: a tampered or careless plan
+ * must never make a stage write into the source prefix it reads.
+ */
+export function assertPlanWritesOutsideSource(header: PlanHeader): void {
+  const source = asFolder(parseS3Path(header.source));
+  const destination = asFolder(parseS3Path(header.destination));
+  if (isWithin(destination, source) || isWithin(source, destination)) {
+    throw new PlanFormatError(
+      `plan ${header.id}: destination ${formatS3Path(destination)} overlaps the source ${formatS3Path(source)}; results must be written outside the data they count`,
+    );
+  }
+  if (isWithin(parseS3Path(header.shardLists), source)) {
+    throw new PlanFormatError(`plan ${header.id}: its shard lists lie inside the source ${formatS3Path(source)}`);
+  }
+}

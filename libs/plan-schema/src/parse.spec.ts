@@ -1,0 +1,55 @@
+import { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
+import { sampleHeader } from './sample-header.spec-helper';
+
+describe('parsePlanHeader', () => {
+  it('reads a valid header', () => {
+    expect(parsePlanHeader(JSON.stringify(sampleHeader()))).toEqual(sampleHeader());
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['not JSON', '{', /plan is not valid JSON/],
+    ['a newer version', { ...sampleHeader(), version: 2 }, /format version 2; this build reads version 1/],
+    ['a missing field', { ...sampleHeader(), shardCount: undefined }, /field "shardCount" is missing/],
+    ['a shard count over the Batch limit', { ...sampleHeader(), shardCount: 10_001 }, /field "shardCount"/],
+    ['a zero shard count', { ...sampleHeader(), shardCount: 0 }, /field "shardCount"/],
+    ['a bad URI', { ...sampleHeader(), source: 'http://x' }, /field "source" must be an s3:\/\/bucket\/key URI/],
+    ['an unsafe id', { ...sampleHeader(), id: '../escape' }, /field "id" must be lowercase/],
+    ['an unknown tokenizer', { ...sampleHeader(), settings: { ...sampleHeader().settings, tokenizer: 'x' } }, /field "settings.tokenizer"/],
+    ['an unknown key', { ...sampleHeader(), extra: 1 }, /has unknown keys extra/],
+    ['an array', [], /field "\(document\)"/],
+    ['a wrong kind', { ...sampleHeader(), kind: 'wordbatch-shard-list' }, /field "kind"/],
+  ])('rejects %s with a message naming the field', (_case, document, message) => {
+    const text = typeof document === 'string' ? document : JSON.stringify(document);
+    expect(() => parsePlanHeader(text)).toThrow(PlanFormatError);
+    expect(() => parsePlanHeader(text)).toThrow(message);
+  });
+});
+
+describe('shard documents', () => {
+  it('reads a shard list and rejects a bad item', () => {
+    const list = {
+      version: 1,
+      kind: 'wordbatch-shard-list',
+      planId: 'p1-0123456789ab',
+      shardIndex: 0,
+      bytes: 10,
+      items: [{ name: 'a b.txt', size: 10, etag: 'abc' }],
+    };
+    expect(parseShardList(JSON.stringify(list)).items[0].name).toBe('a b.txt');
+    const bad = { ...list, items: [{ name: 'x', size: -1, etag: 'abc' }] };
+    expect(() => parseShardList(JSON.stringify(bad), 'shard list 0')).toThrow(/shard list 0: field "items.0.size"/);
+  });
+
+  it('reads a shard result header', () => {
+    const header = {
+      version: 1,
+      kind: 'wordbatch-shard-result',
+      planId: 'p1-0123456789ab',
+      shardIndex: 3,
+      tokenizer: 'whitespace',
+      stats: { files: 1, bytes: 2, words: 3, distinctWords: 2, skipped: [{ name: 'x.bin', reason: 'binary' }] },
+    };
+    expect(parseShardResultHeader(JSON.stringify(header)).stats.skipped).toHaveLength(1);
+    expect(() => parseShardResultHeader(JSON.stringify({ ...header, stats: {} }))).toThrow(/field "stats.files" is missing/);
+  });
+});

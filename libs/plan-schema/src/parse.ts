@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import {
+  PLAN_VERSION,
+  planHeaderSchema,
+  shardListSchema,
+  shardResultHeaderSchema,
+  type PlanHeader,
+  type ShardList,
+  type ShardResultHeader,
+} from './schemas';
+
+/** A plan document that cannot be read: its message names the document and the field. */
+export class PlanFormatError extends Error {
+  override readonly name = 'PlanFormatError';
+}
+
+function parseDocument<T>(schema: z.ZodType<T>, text: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PlanFormatError(`${what} is not valid JSON`);
+  }
+  const version = typeof json === 'object' && json !== null ? (json as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && version !== PLAN_VERSION) {
+    throw new PlanFormatError(
+      `${what} has format version ${version}; this build reads version ${PLAN_VERSION} (use the matching wordbatch release)`,
+    );
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(document)';
+    throw new PlanFormatError(`${what}: field "${field}" ${describeIssue(issue)}`);
+  }
+  return result.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `has unknown keys ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is missing';
+  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+}
+
+export function parsePlanHeader(text: string, what = 'plan'): PlanHeader {
+  return parseDocument(planHeaderSchema, text, what);
+}
+
+export function parseShardList(text: string, what = 'shard list'): ShardList {
+  return parseDocument(shardListSchema, text, what);
+}
+
+export function parseShardResultHeader(text: string, what = 'shard result'): ShardResultHeader {
+  return parseDocument(shardResultHeaderSchema, text, what);
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { parseS3Path } from '@wordbatch/s3-path';
+
+/** The plan format this build writes and reads. Bump it, and keep reading the old one, when the contract changes. */
+export const PLAN_VERSION = 1;
+
+/** The AWS Batch array-size limit: a plan never has more shards than this. */
+export const MAX_SHARD_COUNT = 10_000;
+
+const s3Uri = z.string().refine(
+  (uri) => {
+    try {
+      parseS3Path(uri);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an s3://bucket/key URI' },
+);
+
+const count = z.number().int().nonnegative();
+
+/** Plan ids are used in object keys, so they are restricted to a safe alphabet (no `/`, no `..`). */
+export const planIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'must be lowercase letters, digits and hyphens');
+
+export const tokenizerSchema = z.enum(['unicode', 'whitespace']);
+
+export const planSettingsSchema = z.strictObject({
+  tokenizer: tokenizerSchema,
+  perFile: z.boolean(),
+  include: z.array(z.string()),
+  exclude: z.array(z.string()),
+  /** The --shard-bytes target, or null when --shards fixed the count. */
+  shardBytes: z.number().int().positive().nullable(),
+});
+
+export const planHeaderSchema = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  kind: z.literal('wordbatch-plan'),
+  id: planIdSchema,
+  createdAt: z.iso.datetime(),
+  /** Folder URIs (ending in `/` unless a bucket root). */
+  source: s3Uri,
+  destination: s3Uri,
+  /** Where the per-shard item lists live. */
+  shardLists: s3Uri,
+  settings: planSettingsSchema,
+  shardCount: z.number().int().min(1).max(MAX_SHARD_COUNT),
+  totals: z.strictObject({ files: count, bytes: count }),
+});
+
+export const planItemSchema = z.strictObject({
+  /** The key relative to the plan's source folder. */
+  name: z.string().min(1),
+  size: count,
+  /** The ETag listed at planning time, without quotes: migrate reads exactly this version. */
+  etag: z.string().min(1),
+});
+
+export const shardListSchema = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  kind: z.literal('wordbatch-shard-list'),
+  planId: planIdSchema,
+  shardIndex: count,
+  bytes: count,
+  items: z.array(planItemSchema),
+});
+
+export const skippedFileSchema = z.strictObject({ name: z.string(), reason: z.string() });
+
+export const shardStatsSchema = z.strictObject({
+  files: count,
+  bytes: count,
+  words: count,
+  distinctWords: count,
+  skipped: z.array(skippedFileSchema),
+});
+
+/** The first line of a shard result; the rest of the object is `word<TAB>count` lines. */
+export const shardResultHeaderSchema = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  kind: z.literal('wordbatch-shard-result'),
+  planId: planIdSchema,
+  shardIndex: count,
+  tokenizer: tokenizerSchema,
+  stats: shardStatsSchema,
+});
+
+export type PlanHeader = z.infer<typeof planHeaderSchema>;
+export type PlanSettings = z.infer<typeof planSettingsSchema>;
+export type PlanItem = z.infer<typeof planItemSchema>;
+export type ShardList = z.infer<typeof shardListSchema>;
+export type ShardStats = z.infer<typeof shardStatsSchema>;
+export type SkippedFile = z.infer<typeof skippedFileSchema>;
+export type ShardResultHeader = z.infer<typeof shardResultHeaderSchema>;
+export type TokenizerName = z.infer<typeof tokenizerSchema>;
