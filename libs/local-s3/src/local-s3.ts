@@ -1,0 +1,71 @@
+// The reference makes the ambient s3rver types reach every program that imports this lib.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./s3rver.d.ts" />
+import { createCipheriv } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import S3rver from 's3rver';
+
+/** The fixed credentials the embedded server accepts (it checks signatures against them). */
+export const LOCAL_S3_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+} as const;
+
+export interface LocalS3Options {
+  /** Where the server keeps its buckets on disk. */
+  readonly directory: string;
+  /** Buckets created before the server accepts requests. */
+  readonly buckets?: readonly string[];
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+}
+
+export interface LocalS3 {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly directory: string;
+  /** The standard AWS environment that points a stage program at this server. */
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/**
+ * s3rver encrypts listing continuation tokens with DES, which OpenSSL 3 only offers with
+ * its legacy provider: without it, any listing past 1,000 keys would fail mid-run.
+ */
+function assertLegacyCiphersAvailable(): void {
+  try {
+    createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+  } catch {
+    throw new Error(
+      'the embedded S3 server needs OpenSSL legacy ciphers: run node with --openssl-legacy-provider (NODE_OPTIONS=--openssl-legacy-provider)',
+    );
+  }
+}
+
+/** Starts an S3-compatible server in this process, on a loopback port. */
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  assertLegacyCiphersAvailable();
+  mkdirSync(options.directory, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    silent: true,
+    directory: options.directory,
+    vhostBuckets: false,
+    configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
+  });
+  const address = await server.run();
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  return {
+    endpoint,
+    port: address.port,
+    directory: options.directory,
+    env: {
+      ...LOCAL_S3_CREDENTIALS,
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: 'us-east-1',
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,4 @@
+export { createS3Client } from './client';
+export { toStageError } from './errors';
+export { ObjectStore, unquoteEtag } from './object-store';
+export type { ListedObject, OpenedObject, ReadOptions } from './object-store';

@@ -1,0 +1,220 @@
+import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  paginateListObjectsV2,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { InputChangedError } from '@wordbatch/cli';
+import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
+import { toStageError } from './errors';
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  /** Without the surrounding quotes S3 puts on ETags. */
+  readonly etag: string;
+}
+
+export interface ReadOptions {
+  readonly signal?: AbortSignal;
+  /** Read only this version: S3 answers 412 otherwise, and the ETag is checked again on arrival. */
+  readonly ifMatch?: string;
+  /** Read only these bytes (inclusive start, exclusive end), to resume an interrupted read. */
+  readonly range?: { readonly start: number; readonly end?: number };
+}
+
+export interface OpenedObject {
+  readonly body: Readable;
+  readonly etag: string;
+  readonly size: number;
+}
+
+/** Bodies above this go through a multipart upload instead of one PUT. */
+const SINGLE_PUT_LIMIT = 16 * 1024 * 1024;
+
+export function unquoteEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
+}
+
+/**
+ * The stages' whole view of S3: list, stream, put. Every failure leaves here as a
+ * StageError naming the object, so the apps never see SDK exceptions.
+ */
+export class ObjectStore {
+  constructor(readonly client: S3Client) {}
+
+  /** Every object below `folder` (recursively, all pages), in key order. */
+  async *list(folder: S3Path, signal?: AbortSignal): AsyncGenerator<ListedObject> {
+    const pages = paginateListObjectsV2(
+      { client: this.client, pageSize: 1000 },
+      { Bucket: folder.bucket, Prefix: folder.key },
+    );
+    try {
+      for await (const page of pages) {
+        signal?.throwIfAborted();
+        for (const object of page.Contents ?? []) {
+          if (object.Key === undefined) continue;
+          yield { key: object.Key, size: object.Size ?? 0, etag: unquoteEtag(object.ETag) };
+        }
+      }
+    } catch (error) {
+      throw toStageError(error, formatS3Path(folder), signal);
+    }
+  }
+
+  /** The immediate sub-folders of `folder` (keys ending in `/`). */
+  async listFolders(folder: S3Path, signal?: AbortSignal): Promise<string[]> {
+    const folders: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: folder.key, Delimiter: '/', ContinuationToken: token }),
+          { abortSignal: signal },
+        );
+        for (const prefix of page.CommonPrefixes ?? []) if (prefix.Prefix) folders.push(prefix.Prefix);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (error) {
+      throw toStageError(error, formatS3Path(folder), signal);
+    }
+    return folders;
+  }
+
+  /** Opens an object as a stream; the caller must consume or destroy `body`. */
+  async open(path: S3Path, options: ReadOptions = {}): Promise<OpenedObject> {
+    const what = formatS3Path(path);
+    const range = options.range ? `bytes=${options.range.start}-${options.range.end === undefined ? '' : options.range.end - 1}` : undefined;
+    let response;
+    try {
+      response = await this.client.send(
+        new GetObjectCommand({
+          Bucket: path.bucket,
+          Key: path.key,
+          IfMatch: options.ifMatch === undefined ? undefined : `"${options.ifMatch}"`,
+          Range: range,
+        }),
+        { abortSignal: options.signal },
+      );
+    } catch (error) {
+      throw toStageError(error, what, options.signal);
+    }
+    const body = response.Body as Readable;
+    const etag = unquoteEtag(response.ETag);
+    if (options.ifMatch !== undefined && etag !== options.ifMatch) {
+      body.destroy();
+      throw new InputChangedError(`${what} changed since it was planned (ETag differs); re-run plan`);
+    }
+    return { body, etag, size: response.ContentLength ?? 0 };
+  }
+
+  /** Reads a small object (a plan, a shard list) whole, refusing anything over `maxBytes`. */
+  async readText(path: S3Path, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<string> {
+    const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    const { body } = await this.open(path, { signal: options.signal });
+    const chunks: Buffer[] = [];
+    let length = 0;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        length += chunk.length;
+        if (length > maxBytes) {
+          throw new InputChangedError(`${formatS3Path(path)} is larger than ${maxBytes} bytes`);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw toStageError(error, formatS3Path(path), options.signal);
+    } finally {
+      body.destroy();
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Writes an object in one PUT: readers see all of it or none of it. */
+  async put(path: S3Path, body: string | Uint8Array, options: { signal?: AbortSignal; contentType?: string } = {}): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: path.bucket,
+          Key: path.key,
+          Body: body,
+          ContentType: options.contentType ?? 'text/plain; charset=utf-8',
+        }),
+        { abortSignal: options.signal },
+      );
+    } catch (error) {
+      throw toStageError(error, formatS3Path(path), options.signal);
+    }
+  }
+
+  /**
+   * Writes an object from chunks without holding it whole: small bodies are gathered into
+   * one PUT, larger ones become a multipart upload, which S3 makes visible only on completion.
+   */
+  async putChunks(
+    path: S3Path,
+    chunks: Iterable<string | Uint8Array>,
+    options: { signal?: AbortSignal; contentType?: string } = {},
+  ): Promise<void> {
+    const buffered: Buffer[] = [];
+    let size = 0;
+    const iterator = chunks[Symbol.iterator]();
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : Buffer.from(next.value);
+      buffered.push(chunk);
+      size += chunk.length;
+      if (size > SINGLE_PUT_LIMIT) return this.upload(path, buffered, iterator, options);
+    }
+    return this.put(path, Buffer.concat(buffered), options);
+  }
+
+  private async upload(
+    path: S3Path,
+    head: Buffer[],
+    rest: Iterator<string | Uint8Array>,
+    options: { signal?: AbortSignal; contentType?: string },
+  ): Promise<void> {
+    function* all(): Generator<Buffer> {
+      yield* head;
+      for (let next = rest.next(); !next.done; next = rest.next()) {
+        yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : Buffer.from(next.value);
+      }
+    }
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: path.bucket,
+        Key: path.key,
+        Body: Readable.from(all()),
+        ContentType: options.contentType ?? 'text/plain; charset=utf-8',
+      },
+      queueSize: 2,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+    });
+    const abort = () => void upload.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await upload.done();
+    } catch (error) {
+      throw toStageError(error, formatS3Path(path), options.signal);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Creates a bucket (the local run's embedded server starts empty). */
+  async createBucket(bucket: string): Promise<void> {
+    try {
+      await this.client.send(new CreateBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') return;
+      throw toStageError(error, `s3://${bucket}`);
+    }
+  }
+}
