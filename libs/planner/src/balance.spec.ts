@@ -1,0 +1,57 @@
+import { balanceShards, shardCountForBytes } from './balance';
+
+function item(name: string, size: number) {
+  return { name, size };
+}
+
+describe('balanceShards', () => {
+  it('gives exactly the asked number of shards, empty ones included', () => {
+    const shards = balanceShards([item('a', 5)], 3);
+    expect(shards.map((shard) => shard.items.length)).toEqual([1, 0, 0]);
+    expect(shards.map((shard) => shard.index)).toEqual([0, 1, 2]);
+  });
+
+  it('keeps every item exactly once and never splits one', () => {
+    const items = Array.from({ length: 1000 }, (_, i) => item(`f${i}`, (i * 7919) % 1000));
+    const shards = balanceShards(items, 7);
+    const names = shards.flatMap((shard) => shard.items.map((entry) => entry.name)).sort();
+    expect(names).toEqual(items.map((entry) => entry.name).sort());
+    expect(shards.reduce((sum, shard) => sum + shard.bytes, 0)).toBe(items.reduce((sum, entry) => sum + entry.size, 0));
+  });
+
+  it('balances bytes within the largest item', () => {
+    const items = Array.from({ length: 500 }, (_, i) => item(`f${i}`, 1 + ((i * 104729) % 5000)));
+    const shards = balanceShards(items, 10);
+    const loads = shards.map((shard) => shard.bytes);
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(5000);
+  });
+
+  it('does not depend on input order', () => {
+    const items = Array.from({ length: 200 }, (_, i) => item(`f${i}`, i % 13));
+    const reversed = [...items].reverse();
+    expect(balanceShards(reversed, 4)).toEqual(balanceShards(items, 4));
+  });
+
+  it('spreads equal files evenly by count', () => {
+    const shards = balanceShards(Array.from({ length: 10 }, (_, i) => item(`f${i}`, 0)), 3);
+    expect(shards.map((shard) => shard.items.length)).toEqual([4, 3, 3]);
+  });
+
+  it('lists each shard in name order', () => {
+    const [shard] = balanceShards([item('b', 1), item('a', 9), item('c', 5)], 1);
+    expect(shard.items.map((entry) => entry.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('rejects a bad count', () => {
+    expect(() => balanceShards([], 0)).toThrow(RangeError);
+  });
+});
+
+describe('shardCountForBytes', () => {
+  it('follows the byte target, bounded by files and the Batch limit', () => {
+    expect(shardCountForBytes(10 * 1024 ** 3, 1000, 4 * 1024 ** 3, 10_000)).toBe(3);
+    expect(shardCountForBytes(10 * 1024 ** 3, 2, 1024, 10_000)).toBe(2);
+    expect(shardCountForBytes(1024 ** 4, 10 ** 6, 1, 10_000)).toBe(10_000);
+    expect(shardCountForBytes(0, 0, 1024, 10_000)).toBe(1);
+  });
+});
