@@ -1,0 +1,47 @@
+/** One IAM policy statement, written as data so that tests can read back who may do what. */
+export interface PolicyStatement {
+  readonly sid: string;
+  readonly effect?: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly principals?: Readonly<Record<string, string | readonly string[]>>;
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/**
+ * Renders statements as a policy JSON document. Resource ARNs may be unresolved tokens:
+ * they survive JSON.stringify and synthesize as Terraform interpolations inside the string.
+ */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((statement) => ({
+      Sid: statement.sid,
+      Effect: statement.effect ?? 'Allow',
+      ...(statement.principals ? { Principal: statement.principals } : {}),
+      Action: statement.actions,
+      Resource: statement.resources,
+      ...(statement.conditions ? { Condition: statement.conditions } : {}),
+    })),
+  });
+}
+
+/**
+ * A trust policy letting one AWS service assume the role. With `sourceAccount`, only on
+ * behalf of that account (the confused-deputy guard ECS documents for task roles).
+ */
+export function assumeRolePolicy(service: string, sourceAccount?: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(sourceAccount
+          ? { Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } } }
+          : {}),
+      },
+    ],
+  });
+}
