@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseS3Path, S3PathError, type S3Path } from '@wordbatch/s3-path';
 import { UsageError } from './errors';
 
 export interface FlagSpec {
@@ -106,4 +107,14 @@ export function parseSizeFlag(value: string, flag: string): number {
 export function parseChoiceFlag<T extends string>(value: string, flag: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got "${value}"`);
+}
+
+/** Parses a required `s3://bucket/key` flag, naming the flag on failure. */
+export function parseS3Flag(value: string | undefined, flag: string): S3Path {
+  try {
+    return parseS3Path(requireFlag(value, flag));
+  } catch (error) {
+    if (error instanceof S3PathError) throw new UsageError(`--${flag}: ${error.message}`);
+    throw error;
+  }
 }

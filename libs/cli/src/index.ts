@@ -8,11 +8,13 @@ export {
   TransientError,
   UsageError,
 } from './errors';
+export { forEachConcurrent } from './concurrency';
 export { ExitCode, RETRYABLE_EXIT_CODES } from './exit-codes';
 export {
   parseChoiceFlag,
   parseFlags,
   parseIntegerFlag,
+  parseS3Flag,
   parseSizeFlag,
   requireFlag,
 } from './flags';

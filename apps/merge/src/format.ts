@@ -1,0 +1,47 @@
+import { codePointLength } from '@wordbatch/word-count';
+import { formatIndexRanges, type MergeResult } from './merge';
+import type { OutputFormat } from './options';
+
+export function formatMergeResult(result: MergeResult, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case 'csv':
+      return formatCsv(result);
+    case 'table':
+      return formatTable(result);
+  }
+}
+
+function formatCsv(result: MergeResult): string {
+  const rows = result.words.map(({ word, count }) => `${csvField(word)},${count}\n`);
+  return `word,count\n${rows.join('')}`;
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break (whitespace-tokenized words can). */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Columns a word takes: one per code point (wide CJK glyphs are not measured). */
+const width = codePointLength;
+
+/** The seed's two-column table (Word, Count), with counts right-aligned. */
+function formatTable(result: MergeResult): string {
+  const wordWidth = Math.max(4, ...result.words.map(({ word }) => width(word)));
+  const countWidth = Math.max(5, ...result.words.map(({ count }) => String(count).length));
+  const rule = (left: string, middle: string, right: string) =>
+    `${left}${'─'.repeat(wordWidth + 2)}${middle}${'─'.repeat(countWidth + 2)}${right}\n`;
+  const row = (word: string, count: string) =>
+    `│ ${word}${' '.repeat(wordWidth - width(word))} │ ${count.padStart(countWidth)} │\n`;
+  let table = rule('┌', '┬', '┐') + row('Word', 'Count') + rule('├', '┼', '┤');
+  for (const { word, count } of result.words) table += row(word, String(count));
+  table += rule('└', '┴', '┘');
+  const { totals } = result;
+  table += `${totals.words} words (${totals.distinctWords} distinct) in ${totals.files} files, ${totals.bytes} bytes; plan ${result.planId}\n`;
+  if (totals.skippedFiles > 0) table += `${totals.skippedFiles} files skipped (see ${result.result})\n`;
+  if (result.partial) {
+    table += `PARTIAL: shard results ${formatIndexRanges(result.missingShards)} of ${totals.shards} were missing\n`;
+  }
+  return table;
+}

@@ -1,0 +1,31 @@
+import { runStage, type StageProgram } from '@wordbatch/cli';
+import { MERGE_HELP, parseMergeOptions, type MergeOptions } from './options';
+
+const program: StageProgram<MergeOptions> = {
+  name: 'merge',
+  help: MERGE_HELP,
+  parse: (argv) => parseMergeOptions(argv),
+  async execute(options, { env, stdout, logger, signal }) {
+    // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
+    const { createS3Client, ObjectStore } = await import('@wordbatch/s3-store');
+    const { runMerge } = await import('./merge');
+    const { formatMergeResult } = await import('./format');
+    const client = createS3Client(env);
+    try {
+      const result = await runMerge(options, { store: new ObjectStore(client), logger, signal });
+      stdout.write(formatMergeResult(result, options.output));
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+const controller = new AbortController();
+process.once('SIGTERM', () => controller.abort());
+void runStage(program, {
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+}).then((code) => process.exit(code));

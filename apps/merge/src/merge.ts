@@ -1,0 +1,140 @@
+import { forEachConcurrent, IncompleteResultsError, type Logger } from '@wordbatch/cli';
+import {
+  mergeResultLocation,
+  shardIndexOfResultKey,
+  shardResultsFolder,
+  type PlanHeader,
+  type SkippedFile,
+} from '@wordbatch/plan-schema';
+import { formatS3Path } from '@wordbatch/s3-path';
+import type { ObjectStore } from '@wordbatch/s3-store';
+import { rankWords, WordCounts, type WordCount } from '@wordbatch/word-count';
+import { findPlan } from './find-plan';
+import type { MergeOptions } from './options';
+import { readShardResult } from './read-shard-result';
+
+export interface MergeDeps {
+  readonly store: ObjectStore;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+export interface MergeTotals {
+  readonly shards: number;
+  readonly shardsMerged: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly words: number;
+  readonly distinctWords: number;
+  readonly skippedFiles: number;
+}
+
+/** What merge prints and stores: the ranked words and how they were obtained. */
+export interface MergeResult {
+  readonly planId: string;
+  readonly partial: boolean;
+  readonly missingShards: number[];
+  readonly totals: MergeTotals;
+  readonly settings: {
+    readonly tokenizer: string;
+    readonly top: number;
+    readonly minLength: number;
+    readonly minCount: number;
+    readonly stopwords: string[];
+  };
+  readonly skipped: SkippedFile[];
+  readonly words: WordCount[];
+  readonly result: string;
+}
+
+/** Shard results read at once: parsing is CPU-bound, so a few suffice to hide latency. */
+const READ_CONCURRENCY = 4;
+
+export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<MergeResult> {
+  const started = Date.now();
+  const header = await findPlan(deps.store, options.source, options.plan, deps.signal);
+  const present = await listPresentShards(deps.store, header, deps.signal);
+  const missingShards = [...Array(header.shardCount).keys()].filter((index) => !present.has(index));
+  if (missingShards.length > 0 && !options.allowPartial) {
+    throw new IncompleteResultsError(
+      `plan ${header.id}: ${missingShards.length} of ${header.shardCount} shard results missing (shards ${formatIndexRanges(missingShards)}); run migrate for them, or pass --allow-partial`,
+    );
+  }
+
+  const counts = new WordCounts();
+  const skipped: SkippedFile[] = [];
+  let files = 0;
+  let bytes = 0;
+  let words = 0;
+  await forEachConcurrent(
+    [...present].sort((a, b) => a - b),
+    READ_CONCURRENCY,
+    async (shardIndex) => {
+      const { stats } = await readShardResult(deps.store, header, shardIndex, counts, deps.signal);
+      files += stats.files;
+      bytes += stats.bytes;
+      words += stats.words;
+      skipped.push(...stats.skipped);
+    },
+    deps.signal,
+  );
+  skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const ranked = rankWords(counts, options);
+  const location = mergeResultLocation(header);
+  const result: MergeResult = {
+    planId: header.id,
+    partial: missingShards.length > 0,
+    missingShards,
+    totals: {
+      shards: header.shardCount,
+      shardsMerged: present.size,
+      files,
+      bytes,
+      words,
+      distinctWords: counts.size,
+      skippedFiles: skipped.length,
+    },
+    settings: {
+      tokenizer: header.settings.tokenizer,
+      top: options.top,
+      minLength: options.minLength,
+      minCount: options.minCount,
+      stopwords: [...options.stopwords].sort(),
+    },
+    skipped,
+    words: ranked,
+    result: formatS3Path(location),
+  };
+  await deps.store.put(location, `${JSON.stringify(result, null, 2)}\n`, {
+    signal: deps.signal,
+    contentType: 'application/json',
+  });
+  const durationMs = Date.now() - started;
+  deps.logger.info(
+    { planId: header.id, shards: present.size, missing: missingShards.length, files, bytes, words, distinctWords: counts.size, durationMs },
+    'Merge:Done',
+  );
+  return result;
+}
+
+async function listPresentShards(store: ObjectStore, header: PlanHeader, signal: AbortSignal): Promise<Set<number>> {
+  const present = new Set<number>();
+  for await (const object of store.list(shardResultsFolder(header), signal)) {
+    const index = shardIndexOfResultKey(object.key);
+    if (index !== undefined && index < header.shardCount) present.add(index);
+  }
+  return present;
+}
+
+/** `[1, 2, 3, 7, 9, 10]` → `1-3, 7, 9-10`: a missing-shard list stays one readable line. */
+export function formatIndexRanges(indices: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indices.length; i++) {
+    let end = i;
+    while (end + 1 < indices.length && indices[end + 1] === indices[end] + 1) end++;
+    parts.push(end === i ? `${indices[i]}` : `${indices[i]}-${indices[end]}`);
+    i = end;
+  }
+  return parts.join(', ');
+}

@@ -1,0 +1,30 @@
+import { runStage, type StageProgram } from '@wordbatch/cli';
+import { PLAN_HELP, parsePlanOptions, type PlanOptions } from './options';
+
+const program: StageProgram<PlanOptions> = {
+  name: 'plan',
+  help: PLAN_HELP,
+  parse: (argv) => parsePlanOptions(argv),
+  async execute(options, { env, stdout, logger, signal }) {
+    // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
+    const { createS3Client, ObjectStore } = await import('@wordbatch/s3-store');
+    const { formatPlanSummary, runPlan } = await import('./plan');
+    const client = createS3Client(env);
+    try {
+      const summary = await runPlan(options, { store: new ObjectStore(client), logger, signal });
+      stdout.write(formatPlanSummary(summary));
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+const controller = new AbortController();
+process.once('SIGTERM', () => controller.abort());
+void runStage(program, {
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+}).then((code) => process.exit(code));

@@ -1,0 +1,149 @@
+import { posix } from 'node:path';
+import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
+import {
+  assertPlanWritesOutsideSource,
+  MAX_SHARD_COUNT,
+  PLAN_VERSION,
+  planCopyLocation,
+  PlanFormatError,
+  shardListLocation,
+  shardListsFolderFor,
+  type PlanHeader,
+  type PlanItem,
+  type ShardList,
+} from '@wordbatch/plan-schema';
+import { balanceShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
+import { asFolder, formatS3Path, isWithin, relativeName } from '@wordbatch/s3-path';
+import type { ObjectStore } from '@wordbatch/s3-store';
+import type { PlanOptions } from './options';
+
+export interface PlanDeps {
+  readonly store: ObjectStore;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly now?: () => Date;
+}
+
+export interface PlanSummary {
+  readonly header: PlanHeader;
+  readonly plan: string;
+  /** Objects under the source left out by --include/--exclude. */
+  readonly filteredOut: number;
+  readonly durationMs: number;
+}
+
+/** Shard lists written at once: enough to hide request latency, few enough to stay polite. */
+const WRITE_CONCURRENCY = 16;
+
+/** Lists the source, splits it into shards and writes the plan; the header is written last. */
+export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<PlanSummary> {
+  const started = Date.now();
+  const source = asFolder(options.source);
+  const destination = asFolder(options.destination);
+  const shardLists = shardListsFolder(options);
+  if (isWithin(destination, source) || isWithin(source, destination)) {
+    throw new UsageError(
+      `--destination ${formatS3Path(destination)} overlaps the source ${formatS3Path(source)}; results must be written outside the data they count`,
+    );
+  }
+  if (isWithin(options.plan, source) || isWithin(shardLists, source)) {
+    throw new UsageError(`--plan ${formatS3Path(options.plan)} lies inside the source; write plans elsewhere`);
+  }
+
+  const keep = createNameFilter(options.include, options.exclude);
+  const items: PlanItem[] = [];
+  let filteredOut = 0;
+  for await (const object of deps.store.list(source, deps.signal)) {
+    if (object.key.endsWith('/')) continue; // a console-made "folder", not data
+    const name = relativeName(source, object.key);
+    if (keep(name)) items.push({ name, size: object.size, etag: object.etag });
+    else filteredOut++;
+  }
+  const bytes = items.reduce((sum, item) => sum + item.size, 0);
+  deps.logger.info({ files: items.length, bytes, filteredOut, source: formatS3Path(source) }, 'Plan:Listed');
+
+  const shardCount = options.shards ?? shardCountForBytes(bytes, items.length, options.shardBytes, MAX_SHARD_COUNT);
+  const settings = {
+    tokenizer: options.tokenizer,
+    perFile: options.perFile,
+    include: [...options.include],
+    exclude: [...options.exclude],
+    shardBytes: options.shards === undefined ? options.shardBytes : null,
+  };
+  const identity = { source: formatS3Path(source), destination: formatS3Path(destination), settings, shardCount };
+  const header: PlanHeader = {
+    version: PLAN_VERSION,
+    kind: 'wordbatch-plan',
+    id: derivePlanId(posix.basename(options.plan.key, '.json'), identity, items),
+    createdAt: (deps.now ?? (() => new Date()))().toISOString(),
+    source: identity.source,
+    destination: identity.destination,
+    shardLists: formatS3Path(shardLists),
+    settings,
+    shardCount,
+    totals: { files: items.length, bytes },
+  };
+  try {
+    assertPlanWritesOutsideSource(header);
+  } catch (error) {
+    if (error instanceof PlanFormatError) throw new UsageError(`--destination: ${error.message}`);
+    throw error;
+  }
+
+  const shards = balanceShards(items, shardCount);
+  await forEachConcurrent(
+    shards,
+    WRITE_CONCURRENCY,
+    async (shard) => {
+      const list: ShardList = {
+        version: PLAN_VERSION,
+        kind: 'wordbatch-shard-list',
+        planId: header.id,
+        shardIndex: shard.index,
+        bytes: shard.bytes,
+        items: shard.items,
+      };
+      await deps.store.put(shardListLocation(header, shard.index), JSON.stringify(list), {
+        signal: deps.signal,
+        contentType: 'application/json',
+      });
+    },
+    deps.signal,
+  );
+  const headerJson = `${JSON.stringify(header, null, 2)}\n`;
+  await deps.store.put(planCopyLocation(header), headerJson, { signal: deps.signal, contentType: 'application/json' });
+  // Last: a plan header that exists always has every shard list behind it.
+  await deps.store.put(options.plan, headerJson, { signal: deps.signal, contentType: 'application/json' });
+
+  const durationMs = Date.now() - started;
+  deps.logger.info(
+    { planId: header.id, files: items.length, bytes, shards: shardCount, durationMs, plan: formatS3Path(options.plan) },
+    'Plan:Written',
+  );
+  return { header, plan: formatS3Path(options.plan), filteredOut, durationMs };
+}
+
+function shardListsFolder(options: PlanOptions) {
+  try {
+    return shardListsFolderFor(options.plan);
+  } catch (error) {
+    if (error instanceof PlanFormatError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The human summary printed on stdout. */
+export function formatPlanSummary(summary: PlanSummary): string {
+  const { header } = summary;
+  const lines = [
+    `Plan ${header.id}`,
+    `  source       ${header.source}`,
+    `  destination  ${header.destination}`,
+    `  files        ${header.totals.files}${summary.filteredOut ? ` (${summary.filteredOut} filtered out)` : ''}`,
+    `  bytes        ${header.totals.bytes}`,
+    `  shards       ${header.shardCount}`,
+    `  plan         ${summary.plan}`,
+    `Submit migrate with array size ${header.shardCount}${header.shardCount === 1 ? ' (a single job: Batch arrays start at 2)' : ''}.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

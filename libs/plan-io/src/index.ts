@@ -1,0 +1,1 @@
+export { readPlanHeader, readShardList } from './plan-io';
