@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { WordCounts } from './word-counts';
+
+function countsOf(entries: [string, number][]): WordCounts {
+  const counts = new WordCounts();
+  for (const [word, count] of entries) counts.add(word, count);
+  return counts;
+}
+
+describe('WordCounts', () => {
+  it('adds, counting 1 by default, and reports size and total', () => {
+    const counts = new WordCounts();
+    counts.add('the');
+    counts.add('the', 4);
+    counts.add('lord', 2);
+    expect(counts.get('the')).toBe(5);
+    expect(counts.get('absent')).toBe(0);
+    expect(counts.size).toBe(2);
+    expect(counts.total).toBe(7);
+    expect([...counts.entries()]).toEqual([['the', 5], ['lord', 2]]);
+    expect([...counts]).toEqual([...counts.entries()]);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])('rejects a count of %p', (count) => {
+    expect(() => new WordCounts().add('word', count)).toThrow(RangeError);
+  });
+
+  it('merges another multiset into itself', () => {
+    const counts = countsOf([['a', 1], ['b', 2]]);
+    counts.mergeFrom(countsOf([['b', 3], ['c', 4]]));
+    expect(new Map(counts.entries())).toEqual(new Map([['a', 1], ['b', 5], ['c', 4]]));
+    expect(counts.total).toBe(10);
+  });
+
+  it('merges in any order and grouping to the same result', () => {
+    const part = fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'é', '𝐀'), fc.integer({ min: 1, max: 1000 })), {
+      maxLength: 12,
+    });
+    const partsAndOrder = fc.array(part, { minLength: 1, maxLength: 6 }).chain((parts) =>
+      fc.tuple(
+        fc.constant(parts),
+        fc.shuffledSubarray(Array.from(parts.keys()), { minLength: parts.length, maxLength: parts.length }),
+      ),
+    );
+    fc.assert(
+      fc.property(partsAndOrder, ([parts, order]) => {
+        const chained = new WordCounts();
+        for (const entries of parts) chained.mergeFrom(countsOf(entries));
+
+        // The same parts in another order, merged pairwise like a tree instead of a chain.
+        const queue = order.map((index) => countsOf(parts[index]));
+        while (queue.length > 1) {
+          const [left, right] = queue.splice(0, 2);
+          left.mergeFrom(right);
+          queue.push(left);
+        }
+        expect(new Map(queue[0].entries())).toEqual(new Map(chained.entries()));
+        expect(queue[0].total).toBe(chained.total);
+      }),
+    );
+  });
+});
