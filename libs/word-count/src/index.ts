@@ -4,3 +4,7 @@ export type { WordCount } from './word-counts';
 export type { WordCounter } from './byte-word-counter';
 export { TOKENIZER_NAMES, countWords, createWordCounter, isTokenizerName } from './tokenizer';
 export type { TokenizerName } from './tokenizer';
+export { rankWords, sortByCountThenWord } from './ranking';
+export type { RankOptions } from './ranking';
+export { formatFileCounts, serializeCountLines } from './count-lines';
+export { CountFormatError, CountLinesParser } from './count-lines-parser';

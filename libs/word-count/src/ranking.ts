@@ -1,0 +1,100 @@
+import { codePointLength, compareCodePoints } from './code-points';
+import { WordCount, WordCounts } from './word-counts';
+
+export interface RankOptions {
+  /** How many words to keep; `Infinity` keeps them all. */
+  top: number;
+  /** Minimum length in Unicode code points. */
+  minLength: number;
+  minCount: number;
+  stopwords: ReadonlySet<string>;
+}
+
+/** Count descending, then word ascending by code point: a total order, so output is stable. */
+export function compareRank(a: WordCount, b: WordCount): number {
+  return b.count - a.count || compareCodePoints(a.word, b.word);
+}
+
+/** Count descending, then word ascending by code point. */
+export function sortByCountThenWord(entries: Iterable<[string, number]>): WordCount[] {
+  const ranked: WordCount[] = [];
+  for (const [word, count] of entries) ranked.push({ word, count });
+  return ranked.sort(compareRank);
+}
+
+/**
+ * Filters (length in code points >= minLength, count >= minCount, not a stopword), then
+ * keeps the `top` best. A vocabulary can hold millions of words while `top` is usually
+ * tens, so a bounded heap selects them in O(n log top) instead of sorting everything.
+ */
+export function rankWords(counts: WordCounts, options: RankOptions): WordCount[] {
+  const { top, minLength, minCount, stopwords } = options;
+  if (!(top >= 0) || (!Number.isInteger(top) && top !== Infinity)) {
+    throw new RangeError(`top must be a non-negative integer or Infinity, got ${top}`);
+  }
+  if (top === 0) return [];
+  const kept = new WorstFirstHeap(top);
+  for (const [word, count] of counts.entries()) {
+    if (count < minCount || stopwords.has(word)) continue;
+    // A word never has more code points than UTF-16 units, so most words skip the count.
+    if (word.length < minLength || (minLength > 1 && codePointLength(word) < minLength)) continue;
+    kept.offer({ word, count });
+  }
+  return kept.drain().sort(compareRank);
+}
+
+/**
+ * A binary heap holding at most `capacity` entries with the worst-ranked one at the root,
+ * so deciding whether a candidate gets in is one comparison with the root.
+ */
+class WorstFirstHeap {
+  private readonly items: WordCount[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  offer(candidate: WordCount): void {
+    const items = this.items;
+    if (items.length < this.capacity) {
+      items.push(candidate);
+      this.siftUp(items.length - 1);
+    } else if (compareRank(candidate, items[0]) < 0) {
+      items[0] = candidate;
+      this.siftDown(0);
+    }
+  }
+
+  drain(): WordCount[] {
+    return this.items;
+  }
+
+  /** True when `a` ranks after `b`, i.e. `a` belongs nearer the root. */
+  private isWorse(a: WordCount, b: WordCount): boolean {
+    return compareRank(a, b) > 0;
+  }
+
+  private siftUp(start: number): void {
+    const items = this.items;
+    let child = start;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (!this.isWorse(items[child], items[parent])) return;
+      [items[child], items[parent]] = [items[parent], items[child]];
+      child = parent;
+    }
+  }
+
+  private siftDown(start: number): void {
+    const items = this.items;
+    let parent = start;
+    for (;;) {
+      const left = parent * 2 + 1;
+      const right = left + 1;
+      let worst = parent;
+      if (left < items.length && this.isWorse(items[left], items[worst])) worst = left;
+      if (right < items.length && this.isWorse(items[right], items[worst])) worst = right;
+      if (worst === parent) return;
+      [items[parent], items[worst]] = [items[worst], items[parent]];
+      parent = worst;
+    }
+  }
+}
