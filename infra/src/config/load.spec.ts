@@ -102,6 +102,12 @@ describe('loadConfig', () => {
     expect(documentsDir).toBe(path.join(baseDir, 'envs', 'corpus'));
   });
 
+  it('accepts the example config shipped with the project', () => {
+    const baseDir = path.resolve(__dirname, '../..');
+    const { config } = loadConfig({ env: { WORDBATCH_CONFIG: 'wordbatch.config.example.json' }, baseDir });
+    expect(config.region).toBe('eu-west-1');
+  });
+
   it('reports WORDBATCH_* variables it does not know', () => {
     expect(load({ WORDBATCH_REGON: 'eu-west-1' }).unknownEnv).toEqual(['WORDBATCH_REGON']);
   });
