@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -204,6 +206,24 @@ export class ObjectStore {
       throw toStageError(error, formatS3Path(path), options.signal);
     } finally {
       options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Uploads a local file, streaming it when it is large. */
+  async putFile(path: S3Path, localFile: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { size } = await stat(localFile);
+    if (size <= SINGLE_PUT_LIMIT) return this.put(path, await readFile(localFile), options);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: path.bucket, Key: path.key, Body: createReadStream(localFile) },
+      queueSize: 2,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      throw toStageError(error, formatS3Path(path), options.signal);
     }
   }
 

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { forEachConcurrent, StageError, type ExitCode } from '@wordbatch/cli';
+import type { PipelineRun, StageInvocation, StageName } from '@wordbatch/pipeline';
+
+/** How one copy of a stage is started: as a process of its bundle, or as its container image. */
+export interface StageLauncher {
+  /** The command line (program first) that runs `stage` with `args`, and its extra environment. */
+  command(stage: StageName, args: readonly string[], env: Readonly<Record<string, string>>): { argv: string[]; env: Record<string, string> };
+}
+
+export interface LocalExecutorOptions {
+  readonly launcher: StageLauncher;
+  /** The environment every stage gets (S3 endpoint and credentials). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Array children run at once. */
+  readonly parallel: number;
+  /** Where each stage copy's stderr (its JSON log) is kept. */
+  readonly logDir: string;
+  readonly signal: AbortSignal;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  readonly stage: StageName;
+  readonly done: number;
+  readonly total: number;
+}
+
+export class StageFailedError extends StageError {
+  override readonly name = 'StageFailedError';
+}
+
+/**
+ * Runs a pipeline description on this machine: each stage after the ones it depends on,
+ * an array stage as `arraySize` copies with AWS_BATCH_JOB_ARRAY_INDEX set, like Batch does.
+ * Returns what the last stage printed on stdout.
+ */
+export async function runLocally(run: PipelineRun, options: LocalExecutorOptions): Promise<string> {
+  mkdirSync(options.logDir, { recursive: true });
+  let lastOutput = '';
+  for (const invocation of orderByDependencies(run.stages)) {
+    let done = 0;
+    const outputs: string[] = [];
+    options.onProgress?.({ stage: invocation.stage, done, total: invocation.arraySize });
+    const indices = [...Array(invocation.arraySize).keys()];
+    await forEachConcurrent(
+      indices,
+      invocation.arraySize === 1 ? 1 : options.parallel,
+      async (index) => {
+        outputs[index] = await runCopy(invocation, invocation.arraySize === 1 ? undefined : index, options);
+        done++;
+        options.onProgress?.({ stage: invocation.stage, done, total: invocation.arraySize });
+      },
+      options.signal,
+    );
+    lastOutput = outputs.join('');
+  }
+  return lastOutput;
+}
+
+function orderByDependencies(stages: readonly StageInvocation[]): StageInvocation[] {
+  const ordered: StageInvocation[] = [];
+  const placed = new Set<StageName>();
+  while (ordered.length < stages.length) {
+    const ready = stages.filter((stage) => !placed.has(stage.stage) && stage.dependsOn.every((name) => placed.has(name)));
+    if (ready.length === 0) throw new Error('pipeline stages depend on each other in a cycle');
+    for (const stage of ready) {
+      ordered.push(stage);
+      placed.add(stage.stage);
+    }
+  }
+  return ordered;
+}
+
+async function runCopy(invocation: StageInvocation, arrayIndex: number | undefined, options: LocalExecutorOptions): Promise<string> {
+  const copyEnv: Record<string, string> = { ...options.env };
+  if (arrayIndex !== undefined) copyEnv['AWS_BATCH_JOB_ARRAY_INDEX'] = String(arrayIndex);
+  const { argv, env } = options.launcher.command(invocation.stage, invocation.args, copyEnv);
+  const label = arrayIndex === undefined ? invocation.stage : `${invocation.stage}-${arrayIndex}`;
+  const logFile = join(options.logDir, `${label}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
+  const stdout: Buffer[] = [];
+  const stderrTail: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    stderrTail.push(chunk.toString('utf8'));
+    if (stderrTail.length > 20) stderrTail.shift();
+  });
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1)));
+  });
+  await new Promise<void>((resolve) => log.end(resolve));
+  if (code !== 0) {
+    const reason = lastErrorLine(stderrTail.join('')) ?? `exited with code ${code}`;
+    throw new StageFailedError(`${label} failed (exit ${code}): ${reason} [log: ${logFile}]`, code as ExitCode);
+  }
+  return Buffer.concat(stdout).toString('utf8');
+}
+
+/** The stage's own one-line error (`wordbatch <stage>: error: …`), without the prefix. */
+function lastErrorLine(stderr: string): string | undefined {
+  const lines = stderr.split('\n').filter((line) => line.includes(': error: '));
+  const last = lines.at(-1);
+  return last?.slice(last.indexOf(': error: ') + ': error: '.length);
+}
