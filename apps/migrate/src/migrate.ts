@@ -83,7 +83,18 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
   const durationMs = Date.now() - started;
   const megabytesPerSecond = durationMs > 0 ? bytes / 1e6 / (durationMs / 1000) : 0;
   deps.logger.info(
-    { planId: header.id, shardIndex, files, bytes, words, skipped: skipped.length, durationMs, megabytesPerSecond: Number(megabytesPerSecond.toFixed(2)) },
+    {
+      planId: header.id,
+      shardIndex,
+      files,
+      bytes,
+      words,
+      skipped: skipped.length,
+      durationMs,
+      megabytesPerSecond: Number(megabytesPerSecond.toFixed(2)),
+      // Peak memory of the whole process: the proof that objects are streamed, not loaded.
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
     'Migrate:ShardDone',
   );
   return { planId: header.id, shardIndex, shardCount: header.shardCount, result: formatS3Path(location), stats, durationMs };
