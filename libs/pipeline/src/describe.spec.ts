@@ -1,4 +1,4 @@
-import { defaultPlanUri, describePipeline } from './describe';
+import { defaultPlanUri, describeMergeStage, describeMigrateStage, describePipeline, describePlanStage } from './describe';
 
 describe('describePipeline', () => {
   const options = {
@@ -51,5 +51,22 @@ describe('describePipeline', () => {
 
   it('puts plans in the destination bucket by default', () => {
     expect(defaultPlanUri('s3://bkt/a/b/', 'r1')).toBe('s3://bkt/plans/r1.json');
+  });
+});
+
+describe('per-stage descriptions', () => {
+  it('are the stages of the whole run, without the run-internal dependencies', () => {
+    const options = { source: 's3://src/a/', destination: 's3://dst/out/', shards: 4, name: 'r', migrateConcurrency: 2, mergeArgs: ['--top', '5'] };
+    const run = describePipeline(options);
+    const plan = run.plan;
+    expect([describePlanStage({ ...options, plan }), describeMigrateStage({ ...options, plan }), describeMergeStage({ ...options, plan })]).toEqual(
+      run.stages.map((stage) => ({ ...stage, dependsOn: [] })),
+    );
+  });
+
+  it('gives migrate the index map of a retry', () => {
+    expect(describeMigrateStage({ plan: 's3://dst/plans/r.json', shards: 2, indexMap: 's3://dst/out/p/retries/retry-1.json' }).args).toEqual([
+      '--plan', 's3://dst/plans/r.json', '--index-map', 's3://dst/out/p/retries/retry-1.json',
+    ]);
   });
 });

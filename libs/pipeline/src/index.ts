@@ -1,4 +1,38 @@
-export { defaultPlanUri, describePipeline } from './describe';
-export type { PipelineOptions, PipelineRun, StageInvocation } from './describe';
+export {
+  assertRunName,
+  defaultPlanUri,
+  describeMergeStage,
+  describeMigrateStage,
+  describePipeline,
+  describePlanStage,
+  RUN_NAME_PATTERN,
+} from './describe';
+export type {
+  MergeStageOptions,
+  MigrateStageOptions,
+  PipelineOptions,
+  PipelineRun,
+  PlanStageOptions,
+  StageInvocation,
+} from './describe';
+export {
+  formatIndexMap,
+  IndexMapError,
+  indexMapLocation,
+  MAX_INDEX_MAP_BYTES,
+  parseIndexMap,
+  retryNumberOfIndexMap,
+} from './index-map';
+export {
+  batchJobName,
+  batchResourceNames,
+  DEFAULT_NAME_PREFIX,
+  MAX_JOB_NAME_LENGTH,
+  parseBatchJobName,
+  stageOfJobDefinition,
+} from './naming';
+export type { BatchResourceNames } from './naming';
+export { baseRunName, describeRetry, stageFlagValue } from './retry';
+export type { RetryOptions } from './retry';
 export { MAX_SHARDS, STAGE_NAMES, STAGES } from './stages';
 export type { StageCatalogEntry, StageName } from './stages';
