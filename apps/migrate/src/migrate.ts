@@ -1,14 +1,16 @@
 import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
+import { IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from '@wordbatch/pipeline';
 import { readPlanHeader, readShardList } from '@wordbatch/plan-io';
 import {
   PLAN_VERSION,
   perFileLocation,
+  resultsFolder,
   shardResultLocation,
   type PlanHeader,
   type ShardResultHeader,
   type SkippedFile,
 } from '@wordbatch/plan-schema';
-import { formatS3Path } from '@wordbatch/s3-path';
+import { formatS3Path, isWithin, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import { formatFileCounts, serializeCountLines, WordCounts } from '@wordbatch/word-count';
 import { countObject } from './count-object';
@@ -33,7 +35,10 @@ export interface MigrateSummary {
 export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Promise<MigrateSummary> {
   const started = Date.now();
   const header = await readPlanHeader(deps.store, options.plan, deps.signal);
-  const shardIndex = resolveShardIndex(options.index, header);
+  const shardIndex =
+    options.indexMap === undefined
+      ? resolveShardIndex(options.index, header)
+      : await resolveMappedShardIndex(options.indexMap, options.index, header, deps);
   const list = await readShardList(deps.store, header, shardIndex, deps.signal);
   deps.logger.info({ planId: header.id, shardIndex, files: list.items.length, bytes: list.bytes }, 'Migrate:ShardStarted');
 
@@ -118,6 +123,46 @@ function resolveShardIndex(choice: IndexChoice | undefined, header: PlanHeader):
     );
   }
   return choice.value;
+}
+
+/**
+ * The shard a retry child counts: its index picks an entry of the map, and the entry is the
+ * shard. The whole map is checked, so a bad map fails every child the same way, at once.
+ */
+async function resolveMappedShardIndex(
+  indexMap: S3Path,
+  choice: IndexChoice | undefined,
+  header: PlanHeader,
+  deps: MigrateDeps,
+): Promise<number> {
+  const what = `--index-map ${formatS3Path(indexMap)}`;
+  const folder = resultsFolder(header);
+  if (!isWithin(indexMap, folder)) {
+    throw new UsageError(`${what} is not under the results folder of plan ${header.id} (${formatS3Path(folder)})`);
+  }
+  const text = await deps.store.readText(indexMap, { signal: deps.signal, maxBytes: MAX_INDEX_MAP_BYTES });
+  let map: number[];
+  try {
+    map = parseIndexMap(text, what);
+  } catch (error) {
+    throw error instanceof IndexMapError ? new UsageError(error.message) : error;
+  }
+  const outside = map.findIndex((shardIndex) => shardIndex >= header.shardCount);
+  if (outside !== -1) {
+    throw new UsageError(
+      `${what}: entry ${outside} is shard ${map[outside]} but plan ${header.id} has ${header.shardCount} shards (0-${header.shardCount - 1})`,
+    );
+  }
+  if (choice === undefined && map.length > 1) {
+    throw new UsageError(`no index into ${what} (${map.length} entries): pass --index or set AWS_BATCH_JOB_ARRAY_INDEX`);
+  }
+  const entry = choice?.value ?? 0;
+  if (entry >= map.length) {
+    throw new UsageError(`${choice?.from ?? 'the index'} is ${entry} but ${what} has ${map.length} entries (0-${map.length - 1})`);
+  }
+  const shardIndex = map[entry];
+  deps.logger.info({ planId: header.id, indexMap: formatS3Path(indexMap), entry, shardIndex }, 'Migrate:IndexMapped');
+  return shardIndex;
 }
 
 export function formatMigrateSummary(summary: MigrateSummary): string {

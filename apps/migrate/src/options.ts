@@ -12,6 +12,8 @@ export interface MigrateOptions {
   /** Undefined: no flag nor variable was set; only a one-shard plan allows that. */
   readonly index?: IndexChoice;
   readonly concurrency: number;
+  /** A retry's map of shard indices: the index above picks an entry, and that entry is the shard. */
+  readonly indexMap?: S3Path;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -23,18 +25,24 @@ export const INDEX_VARIABLES = ['AWS_BATCH_JOB_ARRAY_INDEX', 'JOB_COMPLETION_IND
 export const MIGRATE_HELP = `wordbatch migrate: count the words of one shard of a plan
 
 Usage:
-  migrate --plan s3://BUCKET/plans/NAME.json [--index N] [--concurrency K]
+  migrate --plan s3://BUCKET/plans/NAME.json [--index N] [--concurrency K] [--index-map URI]
 
 Options:
   --plan URI          the plan written by \`wordbatch plan\`
   --index N           the shard to count; default: $AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array child),
                       else $JOB_COMPLETION_INDEX (Kubernetes Indexed Job), else 0 for a one-shard plan
   --concurrency K     objects read at once (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})
+  --index-map URI     a JSON array of shard indices under the plan's results folder
+                      (<destination>/<plan id>/retries/retry-N.json, written by \`wordbatch retry-failed\`):
+                      the index above picks an entry and that entry is the shard to count,
+                      so an array job of K children re-runs K chosen shards
   -h, --help          show this help
 
 Examples:
   migrate --plan s3://results/plans/books.json --index 3
   AWS_BATCH_JOB_ARRAY_INDEX=3 migrate --plan s3://results/plans/books.json
+  AWS_BATCH_JOB_ARRAY_INDEX=1 migrate --plan s3://results/plans/books.json \\
+    --index-map s3://results/out/<plan id>/retries/retry-1.json      (counts the shard in entry 1)
 
 Writes <destination>/<plan id>/shards/shard-NNNNN.tsv (a JSON header line, then word<TAB>count lines);
 re-running a shard rewrites the same bytes. Binary objects (with a NUL byte) are skipped and listed.
@@ -46,6 +54,7 @@ const FLAGS = {
   plan: { type: 'string' },
   index: { type: 'string' },
   concurrency: { type: 'string' },
+  'index-map': { type: 'string' },
 } as const;
 
 export function parseMigrateOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): MigrateOptions {
@@ -57,6 +66,7 @@ export function parseMigrateOptions(argv: readonly string[], env: Readonly<Recor
       flags.concurrency === undefined
         ? DEFAULT_CONCURRENCY
         : parseIntegerFlag(flags.concurrency, 'concurrency', 1, MAX_CONCURRENCY),
+    indexMap: flags['index-map'] === undefined ? undefined : parseS3Flag(flags['index-map'], 'index-map'),
   };
 }
 
