@@ -19,6 +19,7 @@ describe('parseFlags', () => {
     [['--per-file=yes'], '--per-file takes no value'],
     [['--source', 'a', '--source', 'b'], '--source was given more than once'],
     [['stray'], 'unexpected argument "stray"'],
+    [['--source', '-x'], '--source needs a value (write --source=VALUE for one starting with "-")'],
   ])('rejects %j with one line', (argv, message) => {
     expect(() => parseFlags(argv, specs)).toThrow(UsageError);
     expect(() => parseFlags(argv, specs)).toThrow(message);

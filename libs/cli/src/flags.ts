@@ -57,6 +57,8 @@ function describeParseArgsError(error: unknown): string {
   if (unknown) return `unknown flag ${unknown[1]}`;
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1]} needs a value`;
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) return `${ambiguous[1]} needs a value (write ${ambiguous[1]}=VALUE for one starting with "-")`;
   const boolWithValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
   if (boolWithValue) return `${boolWithValue[1]} takes no value`;
   return message.split('\n')[0];
