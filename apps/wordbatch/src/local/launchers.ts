@@ -14,17 +14,28 @@ export function processLauncher(binDir: string, nodePath: string, baseEnv: Reado
   };
 }
 
-/** Runs each stage as its container image, on the host network so it reaches the embedded S3 server. */
+/**
+ * Runs each stage as its container image, as AWS Batch does: the stage's flags as the command,
+ * a read-only root filesystem with a writable /tmp, and the host network so it reaches the
+ * embedded S3 server on loopback. Variables are passed by name (the engine reads their values
+ * from its own environment), so credentials stay off the command line. `--pull never`: the
+ * images are the ones built here, and a missing one fails at once instead of asking a registry.
+ */
 export function containerLauncher(engine: string, imageTag: string, baseEnv: Readonly<Record<string, string | undefined>>): StageLauncher {
   return {
     command(stage: StageName, args, env) {
-      const envFlags = Object.entries(env).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
+      const envFlags = Object.keys(env).flatMap((name) => ['--env', name]);
       const inherited = Object.fromEntries(
         Object.entries(baseEnv).filter((entry): entry is [string, string] => entry[1] !== undefined),
       );
       return {
-        argv: [engine, 'run', '--rm', '--network', 'host', ...envFlags, `wordbatch-${stage}:${imageTag}`, ...args],
-        env: inherited,
+        argv: [
+          engine, 'run', '--rm', '--pull', 'never', '--network', 'host', '--read-only', '--tmpfs', '/tmp',
+          ...envFlags,
+          `wordbatch-${stage}:${imageTag}`,
+          ...args,
+        ],
+        env: { ...inherited, ...env },
       };
     },
   };
