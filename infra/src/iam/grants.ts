@@ -19,11 +19,13 @@ export interface ObjectPrefixes {
  * | stage   | source bucket      | destination bucket                                        |
  * |---------|--------------------|-----------------------------------------------------------|
  * | plan    | ListBucket         | GetObject plans/*, PutObject plans/* and out/* (plan.json)  |
- * | migrate | GetObject *        | GetObject plans/*, PutObject out/*                          |
+ * | migrate | ListBucket, GetObject * | ListBucket (plans/, out/ only), GetObject plans/* and out/*, PutObject out/* |
  * | merge   | -                  | ListBucket (out/ only), GetObject plans/* and out/*, PutObject out/* |
  *
- * plan only lists the source (the listing carries sizes and ETags); migrate reads objects
- * but never lists; nobody deletes.
+ * plan only lists the source (the listing carries sizes and ETags). migrate never lists for
+ * its own sake, but without ListBucket S3 answers 403 instead of 404 for a missing object,
+ * which would turn "deleted since planned" (exit 3) into "access denied" (exit 4). migrate
+ * reads out/* for a retry's index map. Nobody deletes.
  */
 export function stageGrants(
   buckets: BucketArns,
@@ -38,8 +40,15 @@ export function stageGrants(
       { sid: 'WritePlans', actions: ['s3:PutObject'], resources: [plans, results] },
     ],
     migrate: [
+      { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source] },
+      {
+        sid: 'ListPlansAndResults',
+        actions: ['s3:ListBucket'],
+        resources: [buckets.destination],
+        conditions: { StringLike: { 's3:prefix': [`${prefixes.plans}*`, `${prefixes.results}*`] } },
+      },
       { sid: 'ReadSource', actions: ['s3:GetObject'], resources: [`${buckets.source}/*`] },
-      { sid: 'ReadPlans', actions: ['s3:GetObject'], resources: [plans] },
+      { sid: 'ReadPlansAndResults', actions: ['s3:GetObject'], resources: [plans, results] },
       { sid: 'WriteResults', actions: ['s3:PutObject'], resources: [results] },
     ],
     merge: [

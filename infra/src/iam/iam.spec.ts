@@ -72,8 +72,11 @@ describe('IAM: least privilege per role', () => {
       `Allow s3:PutObject ${DST}/out/*`,
     ],
     'wordbatch-migrate-job': [
+      `Allow s3:ListBucket ${SRC}`,
+      `Allow s3:ListBucket ${DST} {"StringLike":{"s3:prefix":["plans/*","out/*"]}}`,
       `Allow s3:GetObject ${SRC}/*`,
       `Allow s3:GetObject ${DST}/plans/*`,
+      `Allow s3:GetObject ${DST}/out/*`,
       `Allow s3:PutObject ${DST}/out/*`,
     ],
     'wordbatch-merge-job': [
