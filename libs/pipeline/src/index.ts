@@ -32,7 +32,8 @@ export {
   stageOfJobDefinition,
 } from './naming';
 export type { BatchResourceNames } from './naming';
-export { baseRunName, describeRetry, stageFlagValue } from './retry';
+export { stagesInDependencyOrder } from './order';
+export { baseRunName, describeRetry, retryNumberOfRunName, stageFlagValue } from './retry';
 export type { RetryOptions } from './retry';
 export { MAX_SHARDS, STAGE_NAMES, STAGES } from './stages';
 export type { StageCatalogEntry, StageName } from './stages';

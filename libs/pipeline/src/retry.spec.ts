@@ -1,5 +1,5 @@
 import { describePipeline } from './describe';
-import { baseRunName, describeRetry, stageFlagValue } from './retry';
+import { baseRunName, describeRetry, retryNumberOfRunName, stageFlagValue } from './retry';
 
 describe('describeRetry', () => {
   const original = describePipeline({
@@ -60,5 +60,7 @@ describe('describeRetry', () => {
     expect(stageFlagValue(['--plan', 's3://a/b.json', '--index-map=s3://m'], 'index-map')).toBe('s3://m');
     expect(stageFlagValue(['--plan', 's3://a/b.json'], 'index')).toBeUndefined();
     expect(baseRunName('books-retry12')).toBe('books');
+    expect(retryNumberOfRunName('books-retry12')).toBe(12);
+    expect(retryNumberOfRunName('books')).toBe(0);
   });
 });

@@ -19,11 +19,17 @@ export interface RetryOptions {
   readonly mergeArgs?: readonly string[];
 }
 
-const RETRY_SUFFIX = /-retry\d+$/;
+const RETRY_SUFFIX = /-retry(\d+)$/;
 
 /** The run name without a `-retryN` suffix: retries are numbered from the first run. */
 export function baseRunName(runName: string): string {
   return runName.replace(RETRY_SUFFIX, '');
+}
+
+/** N for a run named `<name>-retryN`, 0 for a first run. */
+export function retryNumberOfRunName(runName: string): number {
+  const match = RETRY_SUFFIX.exec(runName);
+  return match ? Number(match[1]) : 0;
 }
 
 /** The value of `--flag` in a stage's args (`--flag value` or `--flag=value`), if present. */
