@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { runStage, UsageError, type StageProgram } from '@wordbatch/cli';
+import { retryFailedCommand, statusCommand, submitCommand } from './aws/commands';
 import { containerLauncher, processLauncher } from './local/launchers';
 import { LOCAL_HELP, parseLocalOptions, type LocalOptions } from './local/local-options';
 
@@ -21,7 +22,12 @@ const local: StageProgram<LocalOptions> = {
   },
 };
 
-const commands: Record<string, StageProgram<never>> = { local: local as StageProgram<never> };
+const commands: Record<string, StageProgram<never>> = {
+  local: local as StageProgram<never>,
+  submit: submitCommand({ stderr: process.stderr }) as StageProgram<never>,
+  status: statusCommand({ stderr: process.stderr }) as StageProgram<never>,
+  'retry-failed': retryFailedCommand({ stderr: process.stderr }) as StageProgram<never>,
+};
 
 const [command, ...rest] = process.argv.slice(2);
 const controller = new AbortController();

@@ -1,0 +1,144 @@
+import { readFile } from 'node:fs/promises';
+import { IncompleteResultsError, TransientError, UsageError, type Logger, type StageContext } from '@wordbatch/cli';
+import { formatS3Path } from '@wordbatch/s3-path';
+import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
+import { planSubmission, submitRun } from './aws-executor';
+import { BatchApi, createBatchClient, realSleep } from './batch-api';
+import { formatDryRun, formatFailures, formatIndexRanges, formatProgressLine, formatStatus, formatSubmission, progressFields } from './render';
+import { objectRetryStore, planRetry, submitRetry } from './retry-failed';
+import type { RetryFailedOptions, StatusOptions } from './run-options';
+import { describeSubmission, type SubmitOptions } from './submit-options';
+import { parseInfraOutputs, resolveTarget } from './target';
+import { describeFailures, describeRun, watchRun, type RunSnapshot } from './watch';
+import type { AwsCommandDeps } from './commands';
+
+async function withBatch<T>(deps: AwsCommandDeps, context: StageContext, use: (api: BatchApi) => Promise<T>): Promise<T> {
+  const client = (deps.batchClient ?? createBatchClient)(context.env);
+  const api = new BatchApi(
+    client,
+    {
+      sleep: deps.sleep ?? realSleep,
+      signal: context.signal,
+      onRetry: (event) => context.logger.warn(event, 'Batch:Retrying'),
+    },
+    context.env,
+  );
+  try {
+    return await use(api);
+  } finally {
+    client.destroy();
+  }
+}
+
+function progressReporter(deps: AwsCommandDeps, logger: Logger): { report: (snapshot: RunSnapshot) => void; done: () => void } {
+  if (deps.stderr.isTTY) {
+    return {
+      report: (snapshot) => deps.stderr.write(`\r\x1b[K${formatProgressLine(snapshot)}`),
+      done: () => deps.stderr.write('\r\x1b[K'),
+    };
+  }
+  let last = '';
+  return {
+    report(snapshot) {
+      const line = formatProgressLine(snapshot);
+      if (line !== last) logger.info(progressFields(snapshot), 'Batch:Progress');
+      last = line;
+    },
+    done: () => undefined,
+  };
+}
+
+/**
+ * Shows a run (watching it until it finishes with `wait`), and turns its outcome into the
+ * exit code: 0 succeeded, 5 failed (after naming the failed children), 75 still running.
+ */
+async function reportRun(
+  api: BatchApi,
+  jobIds: readonly string[],
+  options: { readonly wait: boolean; readonly intervalSeconds: number },
+  deps: AwsCommandDeps,
+  context: StageContext,
+): Promise<void> {
+  const progress = progressReporter(deps, context.logger);
+  let snapshot: RunSnapshot;
+  try {
+    snapshot = options.wait
+      ? await watchRun(api, jobIds, { sleep: deps.sleep ?? realSleep, intervalMs: options.intervalSeconds * 1000, signal: context.signal, onSnapshot: progress.report })
+      : await describeRun(api, jobIds);
+  } finally {
+    progress.done();
+  }
+  context.stdout.write(formatStatus(snapshot));
+  const lastJobId = snapshot.jobs.at(-1)?.jobId ?? jobIds[0];
+  if (snapshot.outcome === 'failed') {
+    const reports = await describeFailures(api, snapshot);
+    context.stdout.write(formatFailures(reports, lastJobId));
+    const failed = reports.filter((report) => !report.dependencyFailed).map((report) => report.job.stage ?? report.job.jobName);
+    throw new IncompleteResultsError(`the run failed (${failed.join(', ')}): see the failures above; \`wordbatch retry-failed --job ${lastJobId}\` re-runs them`);
+  }
+  if (snapshot.outcome === 'running') {
+    throw new TransientError('the run has not finished yet: look again later, or pass --wait');
+  }
+  context.logger.info({ jobs: snapshot.jobs.length }, 'Batch:RunSucceeded');
+}
+
+/** `submit`: describes the run, resolves where it goes, and submits it (or prints it with --dry-run). */
+export async function submit(options: SubmitOptions, context: StageContext, deps: AwsCommandDeps): Promise<void> {
+  const run = describeSubmission(options, (deps.now ?? (() => new Date()))());
+  const outputsFile = options.target.infraOutputs;
+  const outputs = outputsFile === undefined ? undefined : parseInfraOutputs(await readOutputs(outputsFile, deps), outputsFile);
+  const target = resolveTarget(options.target, outputs);
+  const planned = planSubmission(run, target, options.dependsOn);
+  if (options.dryRun) {
+    context.stdout.write(formatDryRun(planned));
+    return;
+  }
+  await withBatch(deps, context, async (api) => {
+    const submitted = await submitRun(run, target, api, options.dependsOn);
+    context.logger.info({ run: run.name, jobs: submitted.map((job) => ({ stage: job.stage, jobId: job.jobId })) }, 'Submit:Submitted');
+    context.stdout.write(formatSubmission(submitted, target, await api.region()));
+    if (options.wait) await reportRun(api, [submitted[submitted.length - 1].jobId], options, deps, context);
+  });
+}
+
+async function readOutputs(file: string, deps: AwsCommandDeps): Promise<string> {
+  try {
+    return await (deps.readTextFile ?? ((path) => readFile(path, 'utf8')))(file);
+  } catch (error) {
+    throw new UsageError(`--infra-outputs ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** `status`: one look at the run, or watching it with --wait. */
+export function status(options: StatusOptions, context: StageContext, deps: AwsCommandDeps): Promise<void> {
+  return withBatch(deps, context, (api) => reportRun(api, options.jobIds, options, deps, context));
+}
+
+/** `retry-failed`: re-runs the failed shards of a finished run over an index map, then merge. */
+export async function retryFailed(options: RetryFailedOptions, context: StageContext, deps: AwsCommandDeps): Promise<void> {
+  const s3 = (deps.s3Client ?? createS3Client)(context.env);
+  try {
+    const store = objectRetryStore(new ObjectStore(s3), context.signal);
+    await withBatch(deps, context, async (api) => {
+      const snapshot = await describeRun(api, options.jobIds);
+      const plan = await planRetry(snapshot, api, store, options);
+      if (plan === undefined) {
+        context.stdout.write('Nothing to retry: every job of the run succeeded.\n');
+        return;
+      }
+      const what = plan.indexMap
+        ? `migrate for children ${formatIndexRanges(plan.failedChildren)} (shards ${formatIndexRanges([...plan.shards].sort((a, b) => a - b))}) over ${formatS3Path(plan.indexMap)}, then merge`
+        : 'merge';
+      context.logger.info({ run: plan.run.name, failedChildren: plan.failedChildren, shards: plan.shards }, 'Retry:Planned');
+      if (options.dryRun) {
+        context.stdout.write(`Would re-run ${what}:\n${formatDryRun(planSubmission(plan.run, plan.target))}`);
+        return;
+      }
+      const submitted = await submitRetry(plan, api, store);
+      context.stdout.write(`Re-running ${what}.\n${formatSubmission(submitted, plan.target, await api.region())}`);
+      if (options.wait) await reportRun(api, [submitted[submitted.length - 1].jobId], options, deps, context);
+    });
+  } finally {
+    s3.destroy();
+  }
+}
