@@ -19,12 +19,28 @@ const REDACTED_PATHS = [
   '*.headers',
 ];
 
-/** Query parameters of a presigned URL that would let a reader act as the signer. */
-const SIGNED_URL_PARAMS = /([?&](?:X-Amz-(?:Signature|Credential|Security-Token)|Signature|AWSAccessKeyId)=)[^&\s"]+/gi;
+/**
+ * Query parameters of a presigned URL, and the parts of a SigV4 `Authorization` header, that
+ * would let a reader act as the signer (or name the key that signed).
+ */
+const SIGNED_URL_PARAMS = /((?:^|[?&,\s;])(?:X-Amz-(?:Signature|Credential|Security-Token)|Signature|Credential|AWSAccessKeyId)=)[^&\s",;]+/gi;
 
-/** Removes signatures and credentials from text that may quote a request URL. */
-export function redactSecrets(text: string): string {
-  return text.replace(SIGNED_URL_PARAMS, '$1[Redacted]');
+/** The environment variables whose values are secrets wherever they turn up. */
+const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ACCESS_KEY_ID'];
+
+/** The credential values in `env`, to be removed from anything written out. */
+export function secretValuesOf(env: Readonly<Record<string, string | undefined>>): string[] {
+  return SECRET_VARIABLES.map((name) => env[name] ?? '').filter((value) => value.length >= 4);
+}
+
+/**
+ * Removes signatures and credentials from text that may quote a request URL or header, and
+ * every occurrence of the given secret values (the process's own credentials).
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let redacted = text.replace(SIGNED_URL_PARAMS, '$1[Redacted]');
+  for (const secret of secrets) redacted = redacted.split(secret).join('[Redacted]');
+  return redacted;
 }
 
 export interface LoggerOptions {
@@ -46,7 +62,10 @@ export function createLogger(options: LoggerOptions): Logger {
   if (env['AWS_BATCH_JOB_ID']) base['batchJobId'] = env['AWS_BATCH_JOB_ID'];
   if (env['AWS_BATCH_JOB_ATTEMPT']) base['batchAttempt'] = Number(env['AWS_BATCH_JOB_ATTEMPT']);
   if (env['AWS_BATCH_JOB_ARRAY_INDEX']) base['arrayIndex'] = Number(env['AWS_BATCH_JOB_ARRAY_INDEX']);
-  const destination = options.pretty ? prettyStream(options.destination) : options.destination;
+  // Redacting the serialized lines, not only known fields, also covers an error's message or
+  // a nested value that quotes a signed URL or the process's own keys.
+  const redacted = redactingStream(options.destination, secretValuesOf(env));
+  const destination = options.pretty ? prettyStream(redacted) : redacted;
   return pino(
     {
       level: env['LOG_LEVEL'] ?? 'info',
@@ -55,15 +74,18 @@ export function createLogger(options: LoggerOptions): Logger {
       messageKey: 'event',
       redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
       formatters: { level: (label) => ({ level: label }) },
-      hooks: {
-        logMethod(args, method) {
-          const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
-          method.apply(this, redacted as Parameters<typeof method>);
-        },
-      },
     },
     destination,
   );
+}
+
+function redactingStream(out: NodeJS.WritableStream, secrets: readonly string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      out.write(redactSecrets(chunk.toString('utf8'), secrets));
+      done();
+    },
+  });
 }
 
 /** `12:00:01 INFO  Plan:Listed files=3 bytes=1200` for a person at a terminal. */

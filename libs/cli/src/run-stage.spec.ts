@@ -89,4 +89,25 @@ describe('runStage', () => {
     );
     expect(result.code).toBe(ExitCode.InputChanged);
   });
+
+  it('keeps a stage error on one line, showing control characters in it escaped', async () => {
+    const result = await run(async () => {
+      throw new InputChangedError('s3://b/odd\nkey\r\u0001.txt does not exist');
+    });
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('wordbatch demo: error: s3://b/odd\\nkey\\r\\u0001.txt does not exist');
+  });
+
+  it('never prints the credentials of its environment, even in a debug stack', async () => {
+    const env = { AWS_SECRET_ACCESS_KEY: 'SuperSecretKeyValue1', AWS_SESSION_TOKEN: 'SessionTokenValue2', LOG_LEVEL: 'debug' };
+    for (const error of [new TypeError(`bad ${env.AWS_SECRET_ACCESS_KEY}`), new InputChangedError(`gone ${env.AWS_SESSION_TOKEN}`)]) {
+      const result = await run(
+        async () => {
+          throw error;
+        },
+        { env },
+      );
+      expect(result.stderr).toContain('[Redacted]');
+      expect(result.stderr).not.toMatch(/SuperSecretKeyValue1|SessionTokenValue2/);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { exitCodeOf, StageError, TerminatedError } from './errors';
 import { ExitCode } from './exit-codes';
-import { createLogger, redactSecrets } from './logger';
+import { createLogger, redactSecrets, secretValuesOf } from './logger';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -53,16 +53,33 @@ export async function runStage<Options>(program: StageProgram<Options>, io: Stag
     const error = io.signal.aborted && !(caught instanceof StageError) ? new TerminatedError() : caught;
     const exitCode = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
-    const firstLine = redactSecrets(message.split('\n')[0]);
+    const secrets = secretValuesOf(io.env);
+    // A stage error is one line by design, but it may quote an object key, and keys may hold
+    // any character: control characters are shown escaped so the line stays one line.
+    const oneLine = error instanceof StageError ? escapeControlCharacters(message) : message.split('\n')[0];
+    const firstLine = redactSecrets(oneLine, secrets);
     if (error instanceof StageError) {
       logger.error({ exitCode, errorKind: error.name }, 'Stage:Failed');
     } else {
       logger.error({ exitCode, err: error }, 'Stage:Crashed');
     }
     const debug = io.env['LOG_LEVEL'] === 'debug' || io.env['LOG_LEVEL'] === 'trace';
-    const detail = debug && error instanceof Error && error.stack ? `\n${redactSecrets(error.stack)}` : '';
+    const detail = debug && error instanceof Error && error.stack ? `\n${redactSecrets(error.stack, secrets)}` : '';
     const hint = error instanceof StageError ? '' : ' (unexpected: this is a bug; LOG_LEVEL=debug shows more)';
     io.stderr.write(`wordbatch ${program.name}: error: ${firstLine}${hint}${detail}\n`);
     return exitCode;
   }
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A line feed becomes the two characters `\n`: C0 controls, DEL, NEL and the Unicode line separators as visible escapes. */
+function escapeControlCharacters(text: string): string {
+  let escaped = '';
+  for (const character of text) {
+    const code = character.charCodeAt(0);
+    const control = code < 0x20 || code === 0x7f || code === 0x85 || code === 0x2028 || code === 0x2029;
+    escaped += control ? (NAMED_ESCAPES[character] ?? `\\u${code.toString(16).padStart(4, '0')}`) : character;
+  }
+  return escaped;
 }
