@@ -144,6 +144,8 @@ export class ObjectStore {
           Bucket: path.bucket,
           Key: path.key,
           Body: body,
+          // Stated, so that an empty body is not mistaken for a stream of unknown length.
+          ContentLength: typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength,
           ContentType: options.contentType ?? 'text/plain; charset=utf-8',
         }),
         { abortSignal: options.signal },

@@ -96,10 +96,15 @@ async function runCopy(invocation: StageInvocation, arrayIndex: number | undefin
   });
   await new Promise<void>((resolve) => log.end(resolve));
   if (code !== 0) {
-    const reason = lastErrorLine(stderrTail.join('')) ?? `exited with code ${code}`;
+    const reason = lastErrorLine(stderrTail.join('')) ?? lastLine(stderrTail.join('')) ?? `exited with code ${code}`;
     throw new StageFailedError(`${label} failed (exit ${code}): ${reason} [log: ${logFile}]`, code as ExitCode);
   }
   return Buffer.concat(stdout).toString('utf8');
+}
+
+/** Whatever the program said last (a container engine's own error, say), when the stage said nothing. */
+function lastLine(stderr: string): string | undefined {
+  return stderr.split('\n').filter((line) => line.trim() !== '').at(-1)?.trim().slice(0, 300);
 }
 
 /** The stage's own one-line error (`wordbatch <stage>: error: …`), without the prefix. */

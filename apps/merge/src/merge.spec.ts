@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createLogger, IncompleteResultsError, UsageError } from '@wordbatch/cli';
+import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
+import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
+import { serializeCountLines, WordCounts } from '@wordbatch/word-count';
+import { formatMergeResult } from './format';
+import { formatIndexRanges, runMerge } from './merge';
+import { parseMergeOptions } from './options';
+
+const DST = 'merge-dst';
+let server: LocalS3;
+let store: ObjectStore;
+let directory: string;
+const logger = createLogger({ stage: 'merge', env: { LOG_LEVEL: 'silent' }, destination: new PassThrough() });
+const deps = () => ({ store, logger, signal: new AbortController().signal });
+
+function header(id: string, folder: string, shardCount: number) {
+  return {
+    version: 1,
+    kind: 'wordbatch-plan',
+    id,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    source: 's3://merge-src/docs/',
+    destination: `s3://${DST}/${folder}/`,
+    shardLists: `s3://${DST}/plans/${id}/`,
+    settings: { tokenizer: 'unicode', perFile: false, include: [], exclude: [], shardBytes: null },
+    shardCount,
+    totals: { files: shardCount, bytes: 100 },
+  };
+}
+
+/** Writes a plan and the shard results migrate would have written, from word lists. */
+async function writeRun(id: string, folder: string, shards: Array<Record<string, number> | undefined>) {
+  const plan = header(id, folder, shards.length);
+  await store.put({ bucket: DST, key: `plans/${id}.json` }, JSON.stringify(plan));
+  await store.put({ bucket: DST, key: `${folder}/${id}/plan.json` }, JSON.stringify(plan));
+  for (const [shardIndex, words] of shards.entries()) {
+    if (words === undefined) continue;
+    const counts = new WordCounts();
+    for (const [word, count] of Object.entries(words)) counts.add(word, count);
+    const resultHeader = {
+      version: 1,
+      kind: 'wordbatch-shard-result',
+      planId: id,
+      shardIndex,
+      tokenizer: 'unicode',
+      stats: { files: 1, bytes: 10, words: counts.total, distinctWords: counts.size, skipped: shardIndex === 0 ? [{ name: 'x.bin', reason: 'binary' }] : [] },
+    };
+    const body = `${JSON.stringify(resultHeader)}\n${[...serializeCountLines(counts)].join('')}`;
+    await store.put({ bucket: DST, key: `${folder}/${id}/shards/shard-${String(shardIndex).padStart(5, '0')}.tsv` }, body);
+  }
+}
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'wordbatch-merge-'));
+  server = await startLocalS3({ directory, buckets: [DST] });
+  store = new ObjectStore(createS3Client(server.env));
+  await writeRun('full', 'out-full', [
+    { apple: 5, banana: 2, the: 9, and: 4, ox: 7 },
+    { apple: 1, banana: 1, cherry: 3, 'dürüm': 3 },
+    { cherry: 1, banana: 3 },
+  ]);
+  await writeRun('gaps', 'out-gaps', [{ apple: 3 }, undefined, { apple: 1 }, undefined, undefined]);
+});
+
+afterAll(async () => {
+  store.client.destroy();
+  await server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('runMerge', () => {
+  it('sums every shard and applies the seed filter', async () => {
+    const result = await runMerge(parseMergeOptions(['--source', `s3://${DST}/out-full/`]), deps());
+    expect(result.words).toEqual([
+      { word: 'apple', count: 6 },
+      { word: 'banana', count: 6 },
+      { word: 'cherry', count: 4 },
+      { word: 'dürüm', count: 3 },
+    ]);
+    expect(result.totals).toEqual({ shards: 3, shardsMerged: 3, files: 3, bytes: 30, words: 39, distinctWords: 7, skippedFiles: 1 });
+    expect(result.partial).toBe(false);
+    const stored = JSON.parse(await store.readText({ bucket: DST, key: 'out-full/full/result.json' }));
+    expect(stored).toEqual(JSON.parse(JSON.stringify(result)));
+  });
+
+  it('honours --top, --min-length, --min-count and an empty stop list', async () => {
+    const options = parseMergeOptions(['--source', `s3://${DST}/out-full/`, '--top', '2', '--min-length', '1', '--min-count', '1', '--stopwords', '']);
+    expect((await runMerge(options, deps())).words).toEqual([
+      { word: 'the', count: 9 },
+      { word: 'ox', count: 7 },
+    ]);
+  });
+
+  it('names the missing shards, or merges what is there with --allow-partial', async () => {
+    const strict = parseMergeOptions(['--source', `s3://${DST}/out-gaps/`]);
+    await expect(runMerge(strict, deps())).rejects.toThrow(IncompleteResultsError);
+    await expect(runMerge(strict, deps())).rejects.toThrow('3 of 5 shard results missing (shards 1, 3-4)');
+    const partial = await runMerge(parseMergeOptions(['--source', `s3://${DST}/out-gaps/`, '--allow-partial', '--min-count', '1']), deps());
+    expect(partial).toMatchObject({ partial: true, missingShards: [1, 3, 4], words: [{ word: 'apple', count: 4 }] });
+    expect(formatMergeResult(partial, 'table')).toContain('PARTIAL: shard results 1, 3-4 of 5 were missing');
+  });
+
+  it('checks that --plan belongs to --source', async () => {
+    const options = parseMergeOptions(['--source', `s3://${DST}/out-gaps/`, '--plan', `s3://${DST}/plans/full.json`]);
+    await expect(runMerge(options, deps())).rejects.toThrow(UsageError);
+  });
+});
+
+describe('output formats', () => {
+  const result = {
+    planId: 'p',
+    partial: false,
+    missingShards: [],
+    totals: { shards: 1, shardsMerged: 1, files: 1, bytes: 3, words: 7, distinctWords: 2, skippedFiles: 0 },
+    settings: { tokenizer: 'whitespace', top: 100, minLength: 3, minCount: 3, stopwords: [] },
+    skipped: [],
+    words: [
+      { word: 'größe', count: 4 },
+      { word: 'say,"hi"', count: 3 },
+    ],
+    result: 's3://b/out/p/result.json',
+  };
+
+  it('prints the seed table with aligned columns', () => {
+    const lines = formatMergeResult(result, 'table').split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      '┌──────────┬───────┐',
+      '│ Word     │ Count │',
+      '├──────────┼───────┤',
+      '│ größe    │     4 │',
+      '│ say,"hi" │     3 │',
+      '└──────────┴───────┘',
+    ]);
+  });
+
+  it('quotes CSV fields that need it', () => {
+    expect(formatMergeResult(result, 'csv')).toBe('word,count\ngröße,4\n"say,""hi""",3\n');
+  });
+
+  it('prints JSON with words in order', () => {
+    expect(JSON.parse(formatMergeResult(result, 'json')).words.map((entry: { word: string }) => entry.word)).toEqual(['größe', 'say,"hi"']);
+  });
+
+  it('compresses index lists into ranges', () => {
+    expect(formatIndexRanges([0, 1, 2, 5, 7, 8])).toBe('0-2, 5, 7-8');
+    expect(formatIndexRanges([])).toBe('');
+  });
+});

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createLogger, UsageError } from '@wordbatch/cli';
+import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
+import { parsePlanHeader, parseShardList } from '@wordbatch/plan-schema';
+import { parseS3Path } from '@wordbatch/s3-path';
+import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
+import { parsePlanOptions } from './options';
+import { formatPlanSummary, runPlan } from './plan';
+
+const SRC = 'plan-src';
+const DST = 'plan-dst';
+let server: LocalS3;
+let store: ObjectStore;
+let directory: string;
+const logger = createLogger({ stage: 'plan', env: { LOG_LEVEL: 'silent' }, destination: new PassThrough() });
+const deps = () => ({ store, logger, signal: new AbortController().signal, now: () => new Date('2026-01-02T03:04:05Z') });
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'wordbatch-plan-'));
+  server = await startLocalS3({ directory, buckets: [SRC, DST] });
+  store = new ObjectStore(createS3Client(server.env));
+  const objects: Array<[string, string]> = [
+    ['docs/', ''],
+    ['docs/a.txt', 'a'.repeat(100)],
+    ['docs/b.md', 'b'.repeat(300)],
+    ['docs/sub/', ''],
+    ['docs/sub/docs/c.txt', 'c'.repeat(200)],
+    ['docs/sub/d.log', 'd'.repeat(50)],
+    ['docs2/outside.txt', 'not under docs/'],
+  ];
+  for (const [key, body] of objects) await store.put({ bucket: SRC, key }, body);
+});
+
+afterAll(async () => {
+  store.client.destroy();
+  await server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function options(extra: string[] = [], planName = 'p1') {
+  return parsePlanOptions([
+    '--source', `s3://${SRC}/docs`,
+    '--destination', `s3://${DST}/out/`,
+    '--plan', `s3://${DST}/plans/${planName}.json`,
+    ...extra,
+  ]);
+}
+
+async function readJson(key: string): Promise<string> {
+  return store.readText({ bucket: DST, key });
+}
+
+describe('runPlan', () => {
+  it('lists the folder, skips folder markers and names items relative to the prefix only', async () => {
+    const summary = await runPlan(options(['--shards', '2']), deps());
+    expect(summary.header.totals).toEqual({ files: 4, bytes: 650 });
+    const lists = await Promise.all([0, 1].map(async (index) => parseShardList(await readJson(`plans/p1/shard-0000${index}.json`))));
+    const names = lists.flatMap((list) => list.items.map((item) => item.name)).sort();
+    expect(names).toEqual(['a.txt', 'b.md', 'sub/d.log', 'sub/docs/c.txt']);
+    expect(lists.map((list) => list.bytes)).toEqual([350, 300]);
+    expect(lists.every((list) => list.planId === summary.header.id)).toBe(true);
+  });
+
+  it('writes the header last, and a copy under the results folder', async () => {
+    const summary = await runPlan(options(['--shards', '3'], 'p2'), deps());
+    const header = parsePlanHeader(await readJson('plans/p2.json'));
+    expect(header).toEqual(summary.header);
+    expect(parsePlanHeader(await readJson(`out/${header.id}/plan.json`))).toEqual(header);
+    expect(header).toMatchObject({
+      source: `s3://${SRC}/docs/`,
+      destination: `s3://${DST}/out/`,
+      shardLists: `s3://${DST}/plans/p2/`,
+      shardCount: 3,
+      createdAt: '2026-01-02T03:04:05.000Z',
+    });
+  });
+
+  it('gives the same id for the same input and a new one when an object changes', async () => {
+    const first = await runPlan(options([], 'same'), deps());
+    const second = await runPlan(options([], 'same'), deps());
+    expect(second.header.id).toBe(first.header.id);
+    await store.put({ bucket: SRC, key: 'docs/a.txt' }, 'changed');
+    const third = await runPlan(options([], 'same'), deps());
+    expect(third.header.id).not.toBe(first.header.id);
+    await store.put({ bucket: SRC, key: 'docs/a.txt' }, 'a'.repeat(100));
+  });
+
+  it('filters with --include and --exclude', async () => {
+    const summary = await runPlan(options(['--include', '*.txt', '--include', '*.md', '--exclude', 'sub/*'], 'filtered'), deps());
+    expect(summary.header.totals.files).toBe(2);
+    expect(summary.filteredOut).toBe(2);
+    expect(formatPlanSummary(summary)).toContain('files        2 (2 filtered out)');
+  });
+
+  it('sizes shards by --shard-bytes, one per file at most', async () => {
+    expect((await runPlan(options(['--shard-bytes', '200'], 'sized'), deps())).header.shardCount).toBe(4);
+    expect((await runPlan(options(['--shard-bytes', '1k'], 'one'), deps())).header.shardCount).toBe(1);
+  });
+
+  it('refuses a destination or plan inside the source before listing', async () => {
+    const inside = parsePlanOptions(['--source', `s3://${SRC}/docs`, '--destination', `s3://${SRC}/docs/out/`, '--plan', `s3://${DST}/p.json`]);
+    await expect(runPlan(inside, deps())).rejects.toThrow(UsageError);
+    const planInside = parsePlanOptions(['--source', `s3://${SRC}/`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${SRC}/p.json`]);
+    await expect(runPlan(planInside, deps())).rejects.toThrow(/--plan s3:\/\/plan-src\/p\.json lies inside the source/);
+  });
+
+  it('prints a summary with the array size to submit', async () => {
+    const summary = await runPlan(options(['--shards', '1'], 'single'), deps());
+    const text = formatPlanSummary(summary);
+    expect(text).toContain(`plan         s3://${DST}/plans/single.json`);
+    expect(text).toContain('array size 1 (a single job: Batch arrays start at 2)');
+    expect(parseS3Path(summary.plan).key).toBe('plans/single.json');
+  });
+});
