@@ -3,10 +3,13 @@ import { sourceLocation, type PlanHeader, type PlanItem } from '@wordbatch/plan-
 import { formatS3Path } from '@wordbatch/s3-path';
 import { toStageError, type ObjectStore } from '@wordbatch/s3-store';
 import { createWordCounter, type WordCounts } from '@wordbatch/word-count';
+import { SourceText } from './source-text';
 
 export type ObjectOutcome =
   | { readonly kind: 'counted'; readonly counts: WordCounts; readonly words: number; readonly bytes: number }
   | { readonly kind: 'skipped'; readonly reason: string; readonly bytes: number };
+
+const BINARY = 'binary (contains a NUL byte)';
 
 /** Whole re-reads of one object after its connection broke mid-body. */
 const BODY_ATTEMPTS = 4;
@@ -38,13 +41,16 @@ async function countOnce(store: ObjectStore, header: PlanHeader, item: PlanItem,
   const location = sourceLocation(header, item.name);
   const { body } = await store.open(location, { ifMatch: item.etag, signal });
   const counter = createWordCounter(header.settings.tokenizer);
+  // UTF-8 as is, a BOM dropped, UTF-16 with a BOM decoded; a NUL means binary (source-text.ts).
+  const text = new SourceText();
   let bytes = 0;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      // A NUL byte never occurs in text: counting an image or archive would only add noise.
-      if (chunk.indexOf(0) !== -1) return { kind: 'skipped', reason: 'binary (contains a NUL byte)', bytes };
-      counter.write(chunk);
+      const utf8 = text.write(chunk);
+      // A NUL never occurs in text: counting an image or archive would only add noise.
+      if (text.binary) return { kind: 'skipped', reason: BINARY, bytes };
+      counter.write(utf8);
     }
   } finally {
     body.destroy();
@@ -54,6 +60,9 @@ async function countOnce(store: ObjectStore, header: PlanHeader, item: PlanItem,
       `${formatS3Path(location)} has ${bytes} bytes but was planned with ${item.size}; re-run plan`,
     );
   }
+  const rest = text.end();
+  if (text.binary) return { kind: 'skipped', reason: BINARY, bytes };
+  counter.write(rest);
   counter.end();
   return { kind: 'counted', counts: counter.counts, words: counter.words, bytes };
 }
