@@ -1,12 +1,12 @@
-import { STAGE_NAMES, type StageName } from '@wordbatch/pipeline';
+import { batchResourceNames, DEFAULT_NAME_PREFIX, STAGE_NAMES, type StageName } from '@wordbatch/pipeline';
 
 /**
- * The names the stack gives its resources, derived from one name prefix. The AWS Batch
- * submitter finds the queue and job definitions by these names (a job definition name
- * without a revision resolves to its latest active revision), so changing this file
- * changes a contract: keep it in step with the submitter's copy in libs/pipeline.
+ * The names the stack gives its resources, derived from one name prefix. The queue, job
+ * definitions and log group come from libs/pipeline's convention, the one the AWS Batch
+ * submitter uses to find them (a job definition name without a revision resolves to its
+ * latest active revision), so the two can never drift apart.
  */
-export const DEFAULT_NAME_PREFIX = 'wordbatch';
+export { DEFAULT_NAME_PREFIX };
 
 export interface ResourceNames {
   readonly jobQueue: string;
@@ -32,14 +32,15 @@ function perStage(name: (stage: StageName) => string): Record<StageName, string>
 }
 
 export function resourceNames(prefix: string = DEFAULT_NAME_PREFIX): ResourceNames {
+  const batch = batchResourceNames(prefix);
   return {
-    jobQueue: `${prefix}-queue`,
-    jobDefinitions: perStage((stage) => `${prefix}-${stage}`),
+    jobQueue: batch.jobQueue,
+    jobDefinitions: batch.jobDefinitions,
     repositories: perStage((stage) => `${prefix}-${stage}`),
     jobRoles: perStage((stage) => `${prefix}-${stage}-job`),
     executionRole: `${prefix}-execution`,
     instanceRole: `${prefix}-batch-instance`,
-    logGroup: `/aws/batch/${prefix}`,
+    logGroup: batch.logGroup,
     computeEnvironmentPrefix: `${prefix}-`,
   };
 }

@@ -1,10 +1,10 @@
 import { STAGE_NAMES, type StageName } from './stages';
 
 /**
- * The submitter's copy of the infrastructure's naming convention (infra/src/naming.ts, which
- * apps may not import): a stack deployed with name prefix P has the queue `P-queue`, the job
+ * The naming convention shared by the infrastructure (infra/src/naming.ts builds on it) and
+ * the submitter: a stack deployed with name prefix P has the queue `P-queue`, the job
  * definitions `P-plan`, `P-migrate`, `P-merge` and the log group `/aws/batch/P`, where each
- * job's log stream starts with its stage name. Keep the two in step.
+ * job's log stream starts with its stage name.
  */
 export const DEFAULT_NAME_PREFIX = 'wordbatch';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachConcurrent, StageError, type ExitCode } from '@wordbatch/cli';
-import type { PipelineRun, StageInvocation, StageName } from '@wordbatch/pipeline';
+import { stagesInDependencyOrder, type PipelineRun, type StageInvocation, type StageName } from '@wordbatch/pipeline';
 
 /** How one copy of a stage is started: as a process of its bundle, or as its container image. */
 export interface StageLauncher {
@@ -40,7 +40,7 @@ export class StageFailedError extends StageError {
 export async function runLocally(run: PipelineRun, options: LocalExecutorOptions): Promise<string> {
   mkdirSync(options.logDir, { recursive: true });
   let lastOutput = '';
-  for (const invocation of orderByDependencies(run.stages)) {
+  for (const invocation of stagesInDependencyOrder(run.stages)) {
     let done = 0;
     const outputs: string[] = [];
     options.onProgress?.({ stage: invocation.stage, done, total: invocation.arraySize });
@@ -58,20 +58,6 @@ export async function runLocally(run: PipelineRun, options: LocalExecutorOptions
     lastOutput = outputs.join('');
   }
   return lastOutput;
-}
-
-function orderByDependencies(stages: readonly StageInvocation[]): StageInvocation[] {
-  const ordered: StageInvocation[] = [];
-  const placed = new Set<StageName>();
-  while (ordered.length < stages.length) {
-    const ready = stages.filter((stage) => !placed.has(stage.stage) && stage.dependsOn.every((name) => placed.has(name)));
-    if (ready.length === 0) throw new Error('pipeline stages depend on each other in a cycle');
-    for (const stage of ready) {
-      ordered.push(stage);
-      placed.add(stage.stage);
-    }
-  }
-  return ordered;
 }
 
 async function runCopy(invocation: StageInvocation, arrayIndex: number | undefined, options: LocalExecutorOptions): Promise<string> {
