@@ -1,3 +1,5 @@
+import { TextDecoder } from 'node:util';
+
 /**
  * Turns an object's bytes into the UTF-8 that the tokenizers read, deciding the encoding
  * from a byte order mark at the very start, as Windows editors and most exporters write one:
