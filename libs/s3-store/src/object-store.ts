@@ -5,14 +5,14 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   ListObjectsV2Command,
-  paginateListObjectsV2,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { InputChangedError } from '@wordbatch/cli';
+import { InputChangedError, type StageError, TransientError } from '@wordbatch/cli';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { toStageError } from './errors';
+import { assertWritableKey, decodeListedKey } from './keys';
 
 export interface ListedObject {
   readonly key: string;
@@ -35,6 +35,16 @@ export interface OpenedObject {
   readonly size: number;
 }
 
+/** Whole reads of a small object whose connection broke mid-body. */
+const BODY_ATTEMPTS = 4;
+
+/** A transient failure after the response began: worth reading the object again. */
+class BodyBrokenError extends Error {
+  constructor(readonly stageError: StageError) {
+    super(stageError.message);
+  }
+}
+
 /** Bodies above this go through a multipart upload instead of one PUT. */
 const SINGLE_PUT_LIMIT = 16 * 1024 * 1024;
 
@@ -49,20 +59,25 @@ export function unquoteEtag(etag: string | undefined): string {
 export class ObjectStore {
   constructor(readonly client: S3Client) {}
 
-  /** Every object below `folder` (recursively, all pages), in key order. */
+  /**
+   * Every object below `folder` (recursively, all pages), in key order. Pages are fetched by
+   * hand rather than with the SDK paginator, which cannot pass an abort signal: a SIGTERM
+   * must end a listing request in flight, not wait for it.
+   */
   async *list(folder: S3Path, signal?: AbortSignal): AsyncGenerator<ListedObject> {
-    const pages = paginateListObjectsV2(
-      { client: this.client, pageSize: 1000 },
-      { Bucket: folder.bucket, Prefix: folder.key },
-    );
+    let token: string | undefined;
     try {
-      for await (const page of pages) {
-        signal?.throwIfAborted();
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: folder.key, ContinuationToken: token, EncodingType: 'url' }),
+          { abortSignal: signal },
+        );
         for (const object of page.Contents ?? []) {
           if (object.Key === undefined) continue;
-          yield { key: object.Key, size: object.Size ?? 0, etag: unquoteEtag(object.ETag) };
+          yield { key: decodeListedKey(object.Key, page.EncodingType), size: object.Size ?? 0, etag: unquoteEtag(object.ETag) };
         }
-      }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
     } catch (error) {
       throw toStageError(error, formatS3Path(folder), signal);
     }
@@ -75,10 +90,10 @@ export class ObjectStore {
     try {
       do {
         const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: folder.key, Delimiter: '/', ContinuationToken: token }),
+          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: folder.key, Delimiter: '/', ContinuationToken: token, EncodingType: 'url' }),
           { abortSignal: signal },
         );
-        for (const prefix of page.CommonPrefixes ?? []) if (prefix.Prefix) folders.push(prefix.Prefix);
+        for (const prefix of page.CommonPrefixes ?? []) if (prefix.Prefix) folders.push(decodeListedKey(prefix.Prefix, page.EncodingType));
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (error) {
@@ -114,8 +129,24 @@ export class ObjectStore {
     return { body, etag, size: response.ContentLength ?? 0 };
   }
 
-  /** Reads a small object (a plan, a shard list) whole, refusing anything over `maxBytes`. */
+  /**
+   * Reads a small object (a plan, a shard list) whole, refusing anything over `maxBytes`.
+   * A connection that breaks mid-body (the SDK retries requests, not bodies) is read again
+   * from the start, a few times.
+   */
   async readText(path: S3Path, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.readTextOnce(path, options);
+      } catch (error) {
+        const retry = error instanceof BodyBrokenError && attempt < BODY_ATTEMPTS && !options.signal?.aborted;
+        if (!retry) throw error instanceof BodyBrokenError ? error.stageError : error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async readTextOnce(path: S3Path, options: { signal?: AbortSignal; maxBytes?: number }): Promise<string> {
     const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     const { body } = await this.open(path, { signal: options.signal });
     const chunks: Buffer[] = [];
@@ -129,7 +160,8 @@ export class ObjectStore {
         chunks.push(chunk);
       }
     } catch (error) {
-      throw toStageError(error, formatS3Path(path), options.signal);
+      const stageError = toStageError(error, formatS3Path(path), options.signal);
+      throw stageError instanceof TransientError ? new BodyBrokenError(stageError) : stageError;
     } finally {
       body.destroy();
     }
@@ -138,6 +170,7 @@ export class ObjectStore {
 
   /** Writes an object in one PUT: readers see all of it or none of it. */
   async put(path: S3Path, body: string | Uint8Array, options: { signal?: AbortSignal; contentType?: string } = {}): Promise<void> {
+    assertWritableKey(path);
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -164,6 +197,7 @@ export class ObjectStore {
     chunks: Iterable<string | Uint8Array>,
     options: { signal?: AbortSignal; contentType?: string } = {},
   ): Promise<void> {
+    assertWritableKey(path);
     const buffered: Buffer[] = [];
     let size = 0;
     const iterator = chunks[Symbol.iterator]();
@@ -213,6 +247,7 @@ export class ObjectStore {
 
   /** Uploads a local file, streaming it when it is large. */
   async putFile(path: S3Path, localFile: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    assertWritableKey(path);
     const { size } = await stat(localFile);
     if (size <= SINGLE_PUT_LIMIT) return this.put(path, await readFile(localFile), options);
     const upload = new Upload({
