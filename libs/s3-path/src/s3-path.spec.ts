@@ -42,6 +42,7 @@ describe('parseS3Path', () => {
     ['s3://a..b', /adjacent dots/],
     ['s3://192.168.1.1', /IP address/],
     ['s3://xn--bucket', /reserved/],
+    ['s3://bucket/a\ud800b', /not valid Unicode/],
   ])('rejects %s', (uri, message) => {
     expect(() => parseS3Path(uri)).toThrow(S3PathError);
     expect(() => parseS3Path(uri)).toThrow(message);

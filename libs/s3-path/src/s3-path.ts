@@ -10,6 +10,7 @@ export class S3PathError extends Error {
 
 const SCHEME = 's3://';
 const MAX_KEY_BYTES = 1024;
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Parses `s3://bucket[/key]`. The key is taken literally, like the AWS CLI does:
@@ -29,6 +30,10 @@ export function parseS3Path(uri: string): S3Path {
   }
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
     throw new S3PathError(`"${uri}" has a key longer than ${MAX_KEY_BYTES} bytes`);
+  }
+  if (UNPAIRED_SURROGATE.test(key)) {
+    // Only a JSON plan can carry one (argv is decoded from bytes): no S3 key is spelled so.
+    throw new S3PathError(`"${uri}" has a key that is not valid Unicode (an unpaired surrogate)`);
   }
   return { bucket, key };
 }
