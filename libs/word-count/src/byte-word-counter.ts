@@ -1,5 +1,6 @@
-import { WordCounts } from './word-counts';
-import { FNV_OFFSET, WordTable } from './word-table';
+import { CountTable, FNV_OFFSET } from './count-table';
+import { plainBytes } from './utf8';
+import { WordCounts, countTableOf } from './word-counts';
 
 /** Streaming tokenizer+counter. write() any chunking; end() flushes the last word. */
 export interface WordCounter {
@@ -18,7 +19,8 @@ const INITIAL_WORD_BYTES = 256;
  * write/end life cycle. Subclasses own the scanning rule and how a key becomes a string.
  */
 export abstract class ByteWordCounter implements WordCounter {
-  protected readonly table = new WordTable();
+  /** Keyed by the scanner's key bytes, which are not always the final word's UTF-8. */
+  protected readonly table = new CountTable();
   /**
    * The key of the word being scanned. Copying each byte here (rather than pointing into
    * the chunk) is what lets a word span chunk boundaries with no special case.
@@ -41,7 +43,7 @@ export abstract class ByteWordCounter implements WordCounter {
 
   write(chunk: Uint8Array): void {
     if (this.ended) throw new Error('WordCounter.write() after end()');
-    this.scanChunk(chunk);
+    this.scanChunk(plainBytes(chunk));
   }
 
   end(): void {
@@ -56,12 +58,15 @@ export abstract class ByteWordCounter implements WordCounter {
   /** Settles whatever the scanner still holds besides the current word. */
   protected abstract flushAtEnd(): void;
 
-  /** Turns a key into the word it stands for; distinct keys may yield the same word. */
-  protected abstract keyToWord(arena: Uint8Array, start: number, end: number): string;
+  /**
+   * Turns a non-ASCII key into the word it stands for; distinct keys may yield the same
+   * word. (An ASCII key is its own word under both rules.)
+   */
+  protected abstract keyToWord(keyBytes: Uint8Array, start: number, end: number): string;
 
   protected finishWord(): void {
     if (this.wordLength > 0) {
-      this.table.add(this.wordBytes, this.wordLength, this.wordHash);
+      this.table.add(this.wordBytes, 0, this.wordLength, this.wordHash, 1);
       this.wordLength = 0;
       this.wordHash = FNV_OFFSET;
     }
@@ -77,20 +82,18 @@ export abstract class ByteWordCounter implements WordCounter {
 
   private materialize(): WordCounts {
     const counts = new WordCounts();
-    this.table.forEachKey((arena, start, end, count) => counts.add(this.keyToWord(arena, start, end), count));
+    const into = countTableOf(counts);
+    const table = this.table;
+    for (let entry = 0; entry < table.size; entry++) {
+      const start = table.keyStart(entry);
+      const end = table.keyEnd(entry);
+      if (table.isAsciiKey(entry)) {
+        // The common case skips making a string: same bytes, so the same hash.
+        into.add(table.keyBytes, start, end - start, table.hashAt(entry), table.countAt(entry));
+      } else {
+        counts.add(this.keyToWord(table.keyBytes, start, end), table.countAt(entry));
+      }
+    }
     return counts;
   }
-}
-
-/** True when every byte in the range is ASCII, so a key can skip UTF-8 decoding. */
-export function isAsciiRange(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
-    if (bytes[index] >= 0x80) return false;
-  }
-  return true;
-}
-
-/** Decodes ASCII-only bytes; much cheaper than TextDecoder for the short keys that dominate. */
-export function decodeAscii(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }

@@ -5,16 +5,20 @@
  */
 const WORD_CHARACTER = /^[\p{L}\p{M}\p{N}]$/u;
 
-export const ASCII_SEPARATOR = 0;
-export const ASCII_WORD = 1;
-/** `'` and `-`: part of a word only between two word characters. */
-export const ASCII_JOINER = 2;
-
-/** Indexed by byte; bytes >= 0x80 are never ASCII and are left as separators here. */
-export const ASCII_CLASS: Uint8Array = buildAsciiClasses();
-
 /** ASCII `A`-`Z` mapped to `a`-`z`, every other byte to itself. */
 export const ASCII_LOWER: Uint8Array = buildAsciiLower();
+
+export const SEPARATOR_BYTE = -1;
+/** `'` and `-`: part of a word only between two word characters. */
+export const JOINER_BYTE = -2;
+/** The lead or continuation byte of a multi-byte character, which needs decoding. */
+export const MULTI_BYTE = -3;
+
+/**
+ * Per byte, one lookup answers both questions the scanner asks of an ASCII byte: for a
+ * word character its key byte (lowercased), otherwise one of the negative classes above.
+ */
+export const WORD_KEY_BYTE: Int16Array = buildWordKeyBytes();
 
 /** The U+2019 RIGHT SINGLE QUOTATION MARK, a joiner stored as `'`. */
 export const TYPOGRAPHIC_APOSTROPHE = 0x2019;
@@ -47,14 +51,15 @@ export function bmpWordBitmap(): Uint8Array {
   return bmpBitmap;
 }
 
-function buildAsciiClasses(): Uint8Array {
-  const classes = new Uint8Array(256);
+function buildWordKeyBytes(): Int16Array {
+  const table = new Int16Array(256).fill(MULTI_BYTE);
   for (let byte = 0; byte < 0x80; byte++) {
     const character = String.fromCharCode(byte);
-    if (WORD_CHARACTER.test(character)) classes[byte] = ASCII_WORD;
-    else if (character === "'" || character === '-') classes[byte] = ASCII_JOINER;
+    if (WORD_CHARACTER.test(character)) table[byte] = ASCII_LOWER[byte];
+    else if (character === "'" || character === '-') table[byte] = JOINER_BYTE;
+    else table[byte] = SEPARATOR_BYTE;
   }
-  return classes;
+  return table;
 }
 
 function buildAsciiLower(): Uint8Array {

@@ -1,15 +1,14 @@
 import {
-  ASCII_CLASS,
-  ASCII_JOINER,
-  ASCII_LOWER,
-  ASCII_WORD,
+  JOINER_BYTE,
+  MULTI_BYTE,
   TYPOGRAPHIC_APOSTROPHE,
+  WORD_KEY_BYTE,
   bmpWordBitmap,
   isWordCodePoint,
 } from './character-classes';
-import { ByteWordCounter, decodeAscii, isAsciiRange } from './byte-word-counter';
+import { ByteWordCounter } from './byte-word-counter';
 import { INCOMPLETE, decodeUtf8 } from './utf8';
-import { FNV_PRIME } from './word-table';
+import { FNV_PRIME } from './count-table';
 
 const APOSTROPHE = 0x27;
 const MAX_SEQUENCE_BYTES = 4;
@@ -46,9 +45,8 @@ export class UnicodeWordCounter extends ByteWordCounter {
     this.pendingJoiner = 0;
   }
 
-  protected keyToWord(arena: Uint8Array, start: number, end: number): string {
-    if (isAsciiRange(arena, start, end)) return decodeAscii(arena, start, end);
-    return UTF8_DECODER.decode(arena.subarray(start, end)).toLowerCase();
+  protected keyToWord(keyBytes: Uint8Array, start: number, end: number): string {
+    return UTF8_DECODER.decode(keyBytes.subarray(start, end)).toLowerCase();
   }
 
   /**
@@ -82,10 +80,13 @@ export class UnicodeWordCounter extends ByteWordCounter {
 
   /**
    * Scans `bytes[start, end)`, returning `end`, or the index of a multi-byte character cut
-   * by `end`. State lives in locals during the loop, written back on every exit. ASCII word
-   * bytes, nearly all of the work on typical text, take the first and shortest branch.
+   * by `end`. State lives in locals during the loop, written back on every exit. Runs of
+   * ASCII word bytes, nearly all of the work on typical text, take a tight inner loop.
    */
   private scan(bytes: Uint8Array, start: number, end: number): number {
+    // Imports compile to property loads on a module object; locals keep them out of the loop.
+    const keyBytes = WORD_KEY_BYTE;
+    const prime = FNV_PRIME;
     const bmpBits = this.bmpBits;
     let wordBytes = this.wordBytes;
     let length = this.wordLength;
@@ -94,22 +95,23 @@ export class UnicodeWordCounter extends ByteWordCounter {
     let index = start;
     while (index < end) {
       const byte = bytes[index];
-      let size = 1;
-      let isWord = false;
-      let isJoiner = false;
-      if (byte < 0x80) {
-        const byteClass = ASCII_CLASS[byte];
-        if (byteClass === ASCII_WORD && joiner === 0) {
-          const keyByte = ASCII_LOWER[byte];
-          if (length === wordBytes.length) wordBytes = this.growWordBytes();
-          wordBytes[length++] = keyByte;
-          hash = Math.imul(hash ^ keyByte, FNV_PRIME);
-          index++;
-          continue;
+      const keyByte = keyBytes[byte];
+      if (keyByte >= 0 && joiner === 0) {
+        // The bound on the copy loop spares it a capacity check per byte.
+        const stop = Math.min(end, index + wordBytes.length - length);
+        for (; index < stop; index++) {
+          const key = keyBytes[bytes[index]];
+          if (key < 0) break;
+          wordBytes[length++] = key;
+          hash = Math.imul(hash ^ key, prime);
         }
-        isWord = byteClass === ASCII_WORD;
-        isJoiner = byteClass === ASCII_JOINER;
-      } else {
+        if (length === wordBytes.length) wordBytes = this.growWordBytes();
+        continue;
+      }
+      let size = 1;
+      let isWord = keyByte >= 0;
+      let isJoiner = keyByte === JOINER_BYTE;
+      if (keyByte === MULTI_BYTE) {
         const decoded = decodeUtf8(bytes, index, end);
         if (decoded === INCOMPLETE) break;
         const codePoint = decoded >>> 3;
@@ -122,14 +124,15 @@ export class UnicodeWordCounter extends ByteWordCounter {
         if (joiner !== 0) {
           if (length === wordBytes.length) wordBytes = this.growWordBytes();
           wordBytes[length++] = joiner;
-          hash = Math.imul(hash ^ joiner, FNV_PRIME);
+          hash = Math.imul(hash ^ joiner, prime);
           joiner = 0;
         }
+        // Non-ASCII characters are keyed by their raw bytes; see the class comment.
         for (let offset = 0; offset < size; offset++) {
-          const keyByte = ASCII_LOWER[bytes[index + offset]];
+          const key = size === 1 ? keyByte : bytes[index + offset];
           if (length === wordBytes.length) wordBytes = this.growWordBytes();
-          wordBytes[length++] = keyByte;
-          hash = Math.imul(hash ^ keyByte, FNV_PRIME);
+          wordBytes[length++] = key;
+          hash = Math.imul(hash ^ key, prime);
         }
       } else if (isJoiner && length > 0 && joiner === 0) {
         joiner = size === 1 ? byte : APOSTROPHE;

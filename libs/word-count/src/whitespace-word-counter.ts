@@ -1,11 +1,13 @@
 import { ASCII_LOWER } from './character-classes';
-import { ByteWordCounter, decodeAscii, isAsciiRange } from './byte-word-counter';
-import { FNV_PRIME } from './word-table';
+import { ByteWordCounter } from './byte-word-counter';
+import { FNV_PRIME } from './count-table';
 
-/** Space, tab, LF, VT, FF, CR: the classic Unix `isspace` set in the C locale. */
-const IS_ASCII_WHITESPACE: Uint8Array = (() => {
-  const table = new Uint8Array(256);
-  for (const byte of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) table[byte] = 1;
+/** Per byte: -1 for ASCII whitespace (the C-locale `isspace` set), else its key byte. */
+const WHITESPACE = -1;
+const KEY_BYTE: Int16Array = (() => {
+  const table = new Int16Array(256);
+  for (let byte = 0; byte < 256; byte++) table[byte] = ASCII_LOWER[byte];
+  for (const byte of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) table[byte] = WHITESPACE;
   return table;
 })();
 
@@ -25,20 +27,35 @@ export class WhitespaceWordCounter extends ByteWordCounter {
     let wordBytes = this.wordBytes;
     let length = this.wordLength;
     let hash = this.wordHash;
-    for (let index = 0; index < chunk.length; index++) {
-      const byte = chunk[index];
-      if (IS_ASCII_WHITESPACE[byte] === 0) {
-        const lowered = ASCII_LOWER[byte];
-        if (length === wordBytes.length) wordBytes = this.growWordBytes();
-        wordBytes[length++] = lowered;
-        hash = Math.imul(hash ^ lowered, FNV_PRIME);
-      } else if (length > 0) {
+    // Module-level constants compile to property loads on a module object; locals keep
+    // them out of the loop.
+    const keyBytes = KEY_BYTE;
+    const prime = FNV_PRIME;
+    const end = chunk.length;
+    let index = 0;
+    while (index < end) {
+      // The bound on the copy loop spares it a capacity check per byte.
+      const stop = Math.min(end, index + wordBytes.length - length);
+      for (; index < stop; index++) {
+        const key = keyBytes[chunk[index]];
+        if (key === WHITESPACE) break;
+        wordBytes[length++] = key;
+        hash = Math.imul(hash ^ key, prime);
+      }
+      if (index === end) break;
+      if (index === stop) {
+        wordBytes = this.growWordBytes();
+        continue;
+      }
+      // chunk[index] is whitespace.
+      if (length > 0) {
         this.wordLength = length;
         this.wordHash = hash;
         this.finishWord();
         length = 0;
         hash = this.wordHash;
       }
+      index++;
     }
     this.wordLength = length;
     this.wordHash = hash;
@@ -48,8 +65,7 @@ export class WhitespaceWordCounter extends ByteWordCounter {
     // Nothing but the current word is ever held back.
   }
 
-  protected keyToWord(arena: Uint8Array, start: number, end: number): string {
-    if (isAsciiRange(arena, start, end)) return decodeAscii(arena, start, end);
-    return LOSSY_DECODER.decode(arena.subarray(start, end));
+  protected keyToWord(keyBytes: Uint8Array, start: number, end: number): string {
+    return LOSSY_DECODER.decode(keyBytes.subarray(start, end));
   }
 }

@@ -25,6 +25,23 @@ describe('WordCounts', () => {
     expect(() => new WordCounts().add('word', count)).toThrow(RangeError);
   });
 
+  it('keeps any well-formed word apart from every other, and reads it back unchanged', () => {
+    const words = ['', 'a', 'A', 'é', 'e\u0301', '𝐀', '\ufeff', '\uffff', 'a\u0000b', 'straße'];
+    const counts = countsOf(words.map((word, index) => [word, index + 1]));
+    expect(new Map(counts.entries())).toEqual(new Map(words.map((word, index) => [word, index + 1])));
+  });
+
+  it('stores a lone surrogate as U+FFFD, as UTF-8 must', () => {
+    const counts = countsOf([['\ud800', 1], ['\ufffd', 1]]);
+    expect(new Map(counts.entries())).toEqual(new Map([['\ufffd', 2]]));
+  });
+
+  it('merges a multiset into itself by doubling it', () => {
+    const counts = countsOf([['a', 1], ['b', 2]]);
+    counts.mergeFrom(counts);
+    expect(new Map(counts.entries())).toEqual(new Map([['a', 2], ['b', 4]]));
+  });
+
   it('merges another multiset into itself', () => {
     const counts = countsOf([['a', 1], ['b', 2]]);
     counts.mergeFrom(countsOf([['b', 3], ['c', 4]]));

@@ -1,0 +1,64 @@
+import { CountTable, hashBytes } from './count-table';
+
+const encoder = new TextEncoder();
+
+function addText(table: CountTable, text: string, count = 1): void {
+  const bytes = encoder.encode(text);
+  table.add(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length), count);
+}
+
+function countOf(table: CountTable, text: string): number {
+  const bytes = encoder.encode(text);
+  const entry = table.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+  return entry < 0 ? 0 : table.countAt(entry);
+}
+
+describe('CountTable', () => {
+  it('counts keys, including the empty key and keys that share a hash slot', () => {
+    const table = new CountTable();
+    for (const text of ['a', 'b', 'a', '', 'é', 'a']) addText(table, text);
+    expect([countOf(table, 'a'), countOf(table, 'b'), countOf(table, ''), countOf(table, 'é'), countOf(table, 'z')]).toEqual([
+      3, 1, 1, 1, 0,
+    ]);
+    expect([table.size, table.total]).toEqual([4, 6]);
+  });
+
+  it('reads keys from any offset of the given bytes', () => {
+    const table = new CountTable();
+    const bytes = encoder.encode('xxabcxx');
+    table.add(bytes, 2, 3, hashBytes(bytes, 2, 5), 7);
+    expect(countOf(table, 'abc')).toBe(7);
+    expect(table.keyAsString(0)).toBe('abc');
+  });
+
+  it('keeps every key and count through growth of slots, entries and arena', () => {
+    const table = new CountTable();
+    const long = 'ω'.repeat(20_000);
+    for (let index = 0; index < 100_000; index++) addText(table, `k${index}`, index + 1);
+    addText(table, long, 5);
+    addText(table, long, 5);
+    expect(table.size).toBe(100_001);
+    expect(countOf(table, 'k0')).toBe(1);
+    expect(countOf(table, 'k99999')).toBe(100_000);
+    expect(countOf(table, long)).toBe(10);
+    expect(table.keyAsString(table.size - 1)).toBe(long);
+  });
+
+  it('adds a batch exactly like one add per key, with or without prefetching', () => {
+    for (const distinct of [100, 50_000]) {
+      const table = new CountTable();
+      for (let index = 0; index < distinct; index++) addText(table, `w${index}`);
+      const bytes = encoder.encode('w7 w7 new w0');
+      const starts = Int32Array.of(0, 3, 6, 10);
+      const lengths = Int32Array.of(2, 2, 3, 2);
+      const hashes = starts.map((start, index) => hashBytes(bytes, start, start + lengths[index]));
+      table.addBatch(bytes, starts, lengths, hashes, Float64Array.of(1, 2, 3, 4), 4);
+      expect([countOf(table, 'w7'), countOf(table, 'new'), countOf(table, 'w0'), table.size]).toEqual([
+        4,
+        3,
+        5,
+        distinct + 1,
+      ]);
+    }
+  });
+});
