@@ -38,6 +38,10 @@ describe('shard documents', () => {
     expect(parseShardList(JSON.stringify(list)).items[0].name).toBe('a b.txt');
     const bad = { ...list, items: [{ name: 'x', size: -1, etag: 'abc' }] };
     expect(() => parseShardList(JSON.stringify(bad), 'shard list 0')).toThrow(/shard list 0: field "items.0.size"/);
+    const unpaired = { ...list, items: [{ name: 'a\ud800.txt', size: 10, etag: 'abc' }] };
+    expect(() => parseShardList(JSON.stringify(unpaired))).toThrow(/field "items.0.name" must be valid Unicode/);
+    const oddKey = { ...list, 'x\ny': 1 };
+    expect(() => parseShardList(JSON.stringify(oddKey))).toThrow('shard list: field "(document)" has unknown keys "x\\ny"');
   });
 
   it('reads a shard result header', () => {

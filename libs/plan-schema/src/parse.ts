@@ -36,8 +36,13 @@ function parseDocument<T>(schema: z.ZodType<T>, text: string, what: string): T {
   return result.data;
 }
 
+/** A key from the document as typed, unless it holds characters that would break the one-line message. */
+function quoteOddKey(key: string): string {
+  return /^[\w.$-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `has unknown keys ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') return `has unknown keys ${issue.keys.map(quoteOddKey).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is missing';
   return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
 }

@@ -21,6 +21,8 @@ const s3Uri = z.string().refine(
 
 const count = z.number().int().nonnegative();
 
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Plan ids are used in object keys, so they are restricted to a safe alphabet (no `/`, no `..`). */
 export const planIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'must be lowercase letters, digits and hyphens');
 
@@ -52,7 +54,10 @@ export const planHeaderSchema = z.strictObject({
 
 export const planItemSchema = z.strictObject({
   /** The key relative to the plan's source folder. */
-  name: z.string().min(1),
+  name: z
+    .string()
+    .min(1)
+    .refine((name) => !UNPAIRED_SURROGATE.test(name), 'must be valid Unicode (an S3 key has no unpaired surrogate)'),
   size: count,
   /** The ETag listed at planning time, without quotes: migrate reads exactly this version. */
   etag: z.string().min(1),
