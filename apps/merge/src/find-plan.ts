@@ -1,5 +1,5 @@
 import { forEachConcurrent, InputChangedError, UsageError } from '@wordbatch/cli';
-import { readPlanHeader } from '@wordbatch/plan-io';
+import { readPlanCopy, readPlanHeader } from '@wordbatch/plan-io';
 import { PLAN_COPY_NAME, type PlanHeader } from '@wordbatch/plan-schema';
 import { asFolder, formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
@@ -43,5 +43,5 @@ export async function findPlan(
     const ids = copies.map((copy) => copy.key.slice(folder.key.length, -PLAN_COPY_NAME.length - 1)).sort();
     throw new UsageError(`several plans under ${formatS3Path(folder)} (${ids.join(', ')}): pass --plan to choose one`);
   }
-  return readPlanHeader(store, copies[0], signal);
+  return readPlanCopy(store, copies[0], signal);
 }

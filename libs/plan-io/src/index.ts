@@ -1,1 +1,1 @@
-export { readPlanHeader, readShardList } from './plan-io';
+export { readPlanCopy, readPlanHeader, readShardList } from './plan-io';

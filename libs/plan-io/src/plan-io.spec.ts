@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ExitCode, StageError } from '@wordbatch/cli';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
-import { readPlanHeader, readShardList } from './plan-io';
+import { readPlanCopy, readPlanHeader, readShardList } from './plan-io';
 
 const DST = 'plan-io-dst';
 let server: LocalS3;
@@ -75,5 +75,24 @@ describe('readShardList', () => {
     await store.put({ bucket: DST, key: 'plans/p1/shard-00000.json' }, JSON.stringify(list));
     const parsedHeader = await readPlanHeader(store, { bucket: DST, key: 'plans/p1.json' });
     await expect(readShardList(store, parsedHeader, 0)).rejects.toThrow(/belongs to plan p1-abc shard 1, not plan p1-abc shard 0/);
+  });
+});
+
+describe('readPlanCopy', () => {
+  it('reads the copy in its own results folder', async () => {
+    const copy = { bucket: DST, key: 'out/p1-abc/plan.json' };
+    await store.put(copy, JSON.stringify(header));
+    expect(await readPlanCopy(store, copy)).toEqual(header);
+  });
+
+  it.each([
+    ['another destination', { ...header, destination: `s3://${DST}/elsewhere/` }],
+    ['another id', { ...header, id: 'p2-def' }],
+  ])('refuses a copy that claims %s (exit 2)', async (_case, claimed) => {
+    const copy = { bucket: DST, key: 'out/p1-abc/plan.json' };
+    await store.put(copy, JSON.stringify(claimed));
+    const refused = readPlanCopy(store, copy);
+    await expect(refused).rejects.toThrow(/^plan copy s3:\/\/plan-io-dst\/out\/p1-abc\/plan\.json names plan .* so it belongs at .*: moved or tampered with$/);
+    expect(await exitCodeOf(readPlanCopy(store, copy))).toBe(ExitCode.Usage);
   });
 });

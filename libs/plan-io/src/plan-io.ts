@@ -3,6 +3,7 @@ import {
   assertPlanWritesOutsideSource,
   parsePlanHeader,
   parseShardList,
+  planCopyLocation,
   PlanFormatError,
   shardListLocation,
   type PlanHeader,
@@ -31,6 +32,23 @@ export async function readPlanHeader(store: ObjectStore, plan: S3Path, signal?: 
   } catch (error) {
     throw asUsageError(error);
   }
+}
+
+/**
+ * Reads the copy of a plan header that plan leaves in its results folder, where merge finds
+ * plans. A copy is trusted only at the place its own header names (`<destination>/<id>/plan.json`):
+ * one found elsewhere, or claiming another destination or id, would make merge read and write
+ * outside the folder it was asked to merge.
+ */
+export async function readPlanCopy(store: ObjectStore, copy: S3Path, signal?: AbortSignal): Promise<PlanHeader> {
+  const header = await readPlanHeader(store, copy, signal);
+  const expected = planCopyLocation(header);
+  if (expected.bucket !== copy.bucket || expected.key !== copy.key) {
+    throw new UsageError(
+      `plan copy ${formatS3Path(copy)} names plan ${header.id} with results in ${header.destination}, so it belongs at ${formatS3Path(expected)}: moved or tampered with`,
+    );
+  }
+  return header;
 }
 
 /** Reads one shard's item list and checks that it belongs to this plan and index. */
