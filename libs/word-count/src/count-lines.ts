@@ -25,10 +25,10 @@ export function* serializeCountLines(counts: WordCounts, chunkChars = DEFAULT_CH
   if (!Number.isInteger(chunkChars) || chunkChars <= 0) {
     throw new RangeError(`chunkChars must be a positive integer, got ${chunkChars}`);
   }
-  const words = Array.from(counts.entries(), ([word]) => word).sort(compareCodePoints);
+  const entries = Array.from(counts.entries()).sort(([a], [b]) => compareCodePoints(a, b));
   let piece = '';
-  for (const word of words) {
-    piece += `${word}\t${counts.get(word)}\n`;
+  for (const [word, count] of entries) {
+    piece += `${word}\t${count}\n`;
     if (piece.length >= chunkChars) {
       yield piece;
       piece = '';

@@ -19,6 +19,8 @@ const INITIAL_SLOTS = 1 << 10;
 const INITIAL_ARENA_BYTES = 1 << 13;
 /** Below this many entries the table is in cache and prefetching would only cost time. */
 const PREFETCH_ABOVE_ENTRIES = 1 << 15;
+const REHASH_BATCH = 64;
+const MAX_ARENA_BYTES = 2 ** 31 - 1;
 
 /**
  * Large vocabularies (millions of words) are the merge stage's normal case, and there a
@@ -191,22 +193,35 @@ export class CountTable {
   }
 
   private growArena(needed: number): void {
+    if (this.arenaLength + needed > MAX_ARENA_BYTES) {
+      // Offsets are Int32; failing loudly beats wrapping around into wrong counts.
+      throw new RangeError(`more than ${MAX_ARENA_BYTES} bytes of distinct words in one table`);
+    }
     let capacity = this.arena.length * 2;
     while (capacity < this.arenaLength + needed) capacity *= 2;
+    capacity = Math.min(capacity, MAX_ARENA_BYTES);
     this.arena = copiedInto(this.arena.subarray(0, this.arenaLength), new Uint8Array(capacity));
     this.arenaView = Buffer.from(this.arena.buffer);
   }
 
+  /** Doubles the slots. Like addBatch(), it touches a batch of slots before filling them. */
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 2;
-    for (let entry = 0; entry < this.distinct; entry++) {
-      const hash = this.hashes[entry];
-      let slot = (mix(hash) << 1) & mask;
-      while (slots[slot + 1] !== 0) slot = (slot + 2) & mask;
-      slots[slot] = hash;
-      slots[slot + 1] = entry + 1;
+    const hashes = this.hashes;
+    let touched = 0;
+    for (let first = 0; first < this.distinct; first += REHASH_BATCH) {
+      const last = Math.min(this.distinct, first + REHASH_BATCH);
+      for (let entry = first; entry < last; entry++) touched ^= slots[((mix(hashes[entry]) << 1) & mask) + 1];
+      for (let entry = first; entry < last; entry++) {
+        const hash = hashes[entry];
+        let slot = (mix(hash) << 1) & mask;
+        while (slots[slot + 1] !== 0) slot = (slot + 2) & mask;
+        slots[slot] = hash;
+        slots[slot + 1] = entry + 1;
+      }
     }
+    this.prefetchSink = touched;
     this.slots = slots;
   }
 }

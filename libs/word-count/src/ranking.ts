@@ -1,5 +1,5 @@
 import { codePointLength, compareCodePoints } from './code-points';
-import { WordCount, WordCounts } from './word-counts';
+import { WordCount, WordCounts, countTableOf } from './word-counts';
 
 export interface RankOptions {
   /** How many words to keep; `Infinity` keeps them all. */
@@ -25,7 +25,8 @@ export function sortByCountThenWord(entries: Iterable<[string, number]>): WordCo
 /**
  * Filters (length in code points >= minLength, count >= minCount, not a stopword), then
  * keeps the `top` best. A vocabulary can hold millions of words while `top` is usually
- * tens, so a bounded heap selects them in O(n log top) instead of sorting everything.
+ * tens, so a bounded heap selects them in O(n log top) instead of sorting everything, and
+ * a word is only turned into a string once its count could still earn it a place.
  */
 export function rankWords(counts: WordCounts, options: RankOptions): WordCount[] {
   const { top, minLength, minCount, stopwords } = options;
@@ -34,8 +35,12 @@ export function rankWords(counts: WordCounts, options: RankOptions): WordCount[]
   }
   if (top === 0) return [];
   const kept = new WorstFirstHeap(top);
-  for (const [word, count] of counts.entries()) {
-    if (count < minCount || stopwords.has(word)) continue;
+  const table = countTableOf(counts);
+  for (let entry = 0; entry < table.size; entry++) {
+    const count = table.countAt(entry);
+    if (count < minCount || count < kept.minimumCount()) continue;
+    const word = table.keyAsString(entry);
+    if (stopwords.has(word)) continue;
     // A word never has more code points than UTF-16 units, so most words skip the count.
     if (word.length < minLength || (minLength > 1 && codePointLength(word) < minLength)) continue;
     kept.offer({ word, count });
@@ -61,6 +66,11 @@ class WorstFirstHeap {
       items[0] = candidate;
       this.siftDown(0);
     }
+  }
+
+  /** Below this count a candidate cannot get in, whatever its word. */
+  minimumCount(): number {
+    return this.items.length < this.capacity ? 0 : this.items[0].count;
   }
 
   drain(): WordCount[] {

@@ -4,7 +4,7 @@ import { WhitespaceWordCounter } from './whitespace-word-counter';
 import { WordCounts } from './word-counts';
 
 export type TokenizerName = 'unicode' | 'whitespace';
-export const TOKENIZER_NAMES: readonly TokenizerName[] = ['unicode', 'whitespace'];
+export const TOKENIZER_NAMES: readonly TokenizerName[] = Object.freeze(['unicode', 'whitespace'] as const);
 
 export function isTokenizerName(value: string): value is TokenizerName {
   return (TOKENIZER_NAMES as readonly string[]).includes(value);
