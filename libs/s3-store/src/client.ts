@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { BoundedRetryStrategy } from './retry';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -12,7 +13,8 @@ const DEFAULT_MAX_ATTEMPTS = 8;
 /**
  * The one S3 client of a process, configured from the standard AWS environment:
  * AWS_REGION, AWS_PROFILE, credentials chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL
- * (path-style when an endpoint is set, as S3-compatible servers expect) and AWS_MAX_ATTEMPTS.
+ * (path-style when an endpoint is set, as S3-compatible servers expect) and AWS_MAX_ATTEMPTS
+ * (attempts per request, each retry waiting as BoundedRetryStrategy says).
  */
 export function createS3Client(env: Env): S3Client {
   const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'] || undefined;
@@ -31,6 +33,7 @@ export function createS3Client(env: Env): S3Client {
     endpoint,
     forcePathStyle: endpoint !== undefined,
     maxAttempts,
+    retryStrategy: new BoundedRetryStrategy(maxAttempts),
     // Checksums on every request would make the SDK re-encode streamed uploads as
     // aws-chunked bodies, which S3-compatible servers store corrupted; S3 itself still
     // verifies Content-MD5/length, and uploads are whole-object PUTs.

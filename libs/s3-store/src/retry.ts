@@ -1,0 +1,61 @@
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+
+type RetryStrategyV2 = Extract<NonNullable<S3ClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
+type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
+type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
+
+/** The first retry waits about this long; each later one twice as long as the one before. */
+export const FIRST_RETRY_DELAY_MS = 250;
+export const MAX_RETRY_DELAY_MS = 20_000;
+
+/**
+ * How long to wait before retry number `retry` (1, 2, ...): the exponential step, jittered
+ * between half of it and all of it. Half at least, so the window a request keeps trying for
+ * is predictable (with 8 attempts, 16 to 32 s) and outlasts a blip; jitter, so thousands of
+ * array children that failed together do not come back together.
+ */
+export function retryDelayMs(retry: number, random: () => number = Math.random): number {
+  const step = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (retry - 1));
+  return Math.floor(step / 2 + (step / 2) * random());
+}
+
+/** The longest time a request can spend waiting between its `maxAttempts` attempts. */
+export function maxRetryWindowMs(maxAttempts: number): number {
+  let total = 0;
+  for (let retry = 1; retry < maxAttempts; retry++) total += Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (retry - 1));
+  return total;
+}
+
+/**
+ * The SDK's retry decision (throttling and transient errors: 500/502/503/504, timeouts, resets,
+ * refused connections) with a bounded, predictable backoff per request. Unlike the SDK's
+ * standard strategy (50 ms base, full jitter, a retry budget shared by the whole client), a
+ * short outage is not allowed to fail a shard that has counted for an hour: every request
+ * keeps its own `maxAttempts` and waits as retryDelayMs says. The total stays bounded, and a
+ * stage that still fails exits 75, which Batch retries.
+ */
+export class BoundedRetryStrategy implements RetryStrategyV2 {
+  constructor(
+    private readonly maxAttempts: number,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async acquireInitialRetryToken(): Promise<RetryToken> {
+    return retryToken(0, 0);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const retry = token.getRetryCount() + 1;
+    const retryable = errorInfo.errorType === 'THROTTLING' || errorInfo.errorType === 'TRANSIENT';
+    if (!retryable || retry >= this.maxAttempts) throw new Error('No retry token available');
+    return retryToken(retry, retryDelayMs(retry, this.random));
+  }
+
+  recordSuccess(): void {
+    // No budget to refill: each request is bounded on its own.
+  }
+}
+
+function retryToken(count: number, delayMs: number): RetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => delayMs };
+}
