@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { InputChangedError, UsageError } from './errors';
 import { ExitCode } from './exit-codes';
 import { runStage, type StageProgram } from './run-stage';
@@ -109,5 +109,26 @@ describe('runStage', () => {
       expect(result.stderr).toContain('[Redacted]');
       expect(result.stderr).not.toMatch(/SuperSecretKeyValue1|SessionTokenValue2/);
     }
+  });
+
+  it('returns only once a slow stdout has written everything, so exiting right after loses nothing', async () => {
+    let written = 0;
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, done) {
+        setTimeout(() => {
+          written += chunk.length;
+          done();
+        }, 5);
+      },
+    });
+    const code = await runStage(
+      program(async (_options, { stdout }) => {
+        for (let i = 0; i < 20; i++) stdout.write('x'.repeat(4096));
+      }),
+      { argv: [], env: {}, stdout: slow, stderr: new PassThrough(), signal: new AbortController().signal },
+    );
+    expect(code).toBe(ExitCode.Ok);
+    expect(written).toBe(20 * 4096);
   });
 });

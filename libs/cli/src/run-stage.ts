@@ -33,8 +33,24 @@ export interface StageProgram<Options> {
 /**
  * Runs a stage and returns its exit code. A StageError becomes one line on stderr and its
  * own code; anything else is a bug (code 1), and its stack is shown only with LOG_LEVEL=debug.
+ * It returns once everything written to stdout and stderr has been handed over: a pipe may
+ * still be draining a large `--output json` when the caller exits the process.
  */
 export async function runStage<Options>(program: StageProgram<Options>, io: StageIo): Promise<ExitCode> {
+  const exitCode = await runAndReport(program, io);
+  await flushed(io.stdout);
+  await flushed(io.stderr);
+  return exitCode;
+}
+
+/** Resolves when what was written to `stream` before has been written out (or failed to be). */
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write('', () => resolve());
+  });
+}
+
+async function runAndReport<Options>(program: StageProgram<Options>, io: StageIo): Promise<ExitCode> {
   if (io.argv.includes('--help') || io.argv.includes('-h')) {
     io.stdout.write(program.help);
     return ExitCode.Ok;
