@@ -1,4 +1,4 @@
-import { Agent, createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as forward, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -28,7 +28,7 @@ export type S3Operation =
   | 'DeleteObject'
   | 'Other';
 
-export type Outcome = 'pending' | 'forwarded' | 'injected-503' | 'injected-500' | 'reset-mid-body' | 'held' | 'client-gone';
+export type Outcome = 'pending' | 'forwarded' | 'answered' | 'injected-503' | 'injected-500' | 'reset-mid-body' | 'held' | 'client-gone';
 
 export interface ProxiedRequest {
   readonly seq: number;
@@ -54,6 +54,8 @@ export interface FaultRules {
   readonly errorWhen: (request: ProxiedRequest) => boolean;
   /** Requests answered with an injected error whatever the rate. */
   readonly errorAlwaysWhen: (request: ProxiedRequest) => boolean;
+  /** A made-up answer (an S3 error document) for a request, or undefined to go on; it sees the request headers. */
+  readonly answerWith: (request: ProxiedRequest, headers: IncomingHttpHeaders) => { status: number; code: string; message: string } | undefined;
   /** GetObject responses cut by a TCP reset after half of their body. */
   readonly resetBodyWhen: (request: ProxiedRequest) => boolean;
   /**
@@ -88,7 +90,14 @@ export function firstOnly(picks: (request: ProxiedRequest) => boolean): (request
   };
 }
 const ALWAYS = (): boolean => true;
-export const NO_FAULTS: FaultRules = { errorRate: 0, errorWhen: ALWAYS, errorAlwaysWhen: NEVER, resetBodyWhen: NEVER, holdWhen: NEVER };
+export const NO_FAULTS: FaultRules = {
+  errorRate: 0,
+  errorWhen: ALWAYS,
+  errorAlwaysWhen: NEVER,
+  answerWith: () => undefined,
+  resetBodyWhen: NEVER,
+  holdWhen: NEVER,
+};
 
 export interface FaultStats {
   readonly requests: number;
@@ -185,7 +194,8 @@ function urlEncodeListing(xml: string): string {
 }
 
 function errorXml(code: string, message: string, seq: number): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-${seq}</RequestId></Error>`;
+  const text = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${text}</Message><RequestId>fault-${seq}</RequestId></Error>`;
 }
 
 /** Starts a proxy on a random loopback port forwarding to `upstream` (an http://127.0.0.1:PORT endpoint). */
@@ -302,6 +312,15 @@ export async function startFaultProxy(upstream: string, seed = 1): Promise<Fault
     req.on('end', () => {
       if (res.destroyed) return;
       const body = Buffer.concat(chunks);
+      const answer = rules.answerWith(request, req.headers);
+      if (answer !== undefined) {
+        request.outcome = 'answered';
+        request.status = answer.status;
+        const xml = errorXml(answer.code, answer.message, request.seq);
+        res.writeHead(answer.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml) });
+        res.end(request.method === 'HEAD' ? undefined : xml);
+        return;
+      }
       if (rules.errorAlwaysWhen(request) || (rules.errorRate > 0 && rules.errorWhen(request) && random() < rules.errorRate)) {
         const slowDown = random() < 0.5;
         request.outcome = slowDown ? 'injected-503' : 'injected-500';
