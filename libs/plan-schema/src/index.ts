@@ -1,6 +1,5 @@
+export { MAX_SHARD_COUNT, PLAN_VERSION } from './limits';
 export {
-  MAX_SHARD_COUNT,
-  PLAN_VERSION,
   planHeaderSchema,
   planIdSchema,
   planItemSchema,

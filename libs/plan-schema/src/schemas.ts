@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { parseS3Path } from '@wordbatch/s3-path';
+import { MAX_SHARD_COUNT, PLAN_VERSION } from './limits';
 
-/** The plan format this build writes and reads. Bump it, and keep reading the old one, when the contract changes. */
-export const PLAN_VERSION = 1;
-
-/** The AWS Batch array-size limit: a plan never has more shards than this. */
-export const MAX_SHARD_COUNT = 10_000;
+export { MAX_SHARD_COUNT, PLAN_VERSION };
 
 const s3Uri = z.string().refine(
   (uri) => {
