@@ -2,11 +2,11 @@ import { InputChangedError, TransientError } from '@wordbatch/cli';
 import { sourceLocation, type PlanHeader, type PlanItem } from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
 import { toStageError, type ObjectStore } from '@wordbatch/s3-store';
-import { createWordCounter, type WordCounts } from '@wordbatch/word-count';
+import type { FileCounter } from './count-pool';
 import { SourceText } from './source-text';
 
 export type ObjectOutcome =
-  | { readonly kind: 'counted'; readonly counts: WordCounts; readonly words: number; readonly bytes: number }
+  | { readonly kind: 'counted'; readonly words: number; readonly bytes: number; readonly fileCounts?: string }
   | { readonly kind: 'skipped'; readonly reason: string; readonly bytes: number };
 
 const BINARY = 'binary (contains a NUL byte)';
@@ -17,17 +17,19 @@ const BODY_ATTEMPTS = 4;
 /**
  * Streams one planned object through a word counter, never holding it whole. Reads exactly
  * the planned version (ETag); a connection that breaks mid-body is re-read from the start
- * with a fresh counter, so the object is counted exactly once.
+ * with a fresh counter, so the object is counted exactly once. `openCounter` gives the
+ * counter (count-pool.ts): only an ended counter's counts reach the shard.
  */
 export async function countObject(
   store: ObjectStore,
   header: PlanHeader,
   item: PlanItem,
   signal: AbortSignal,
+  openCounter: (plannedBytes: number) => FileCounter,
 ): Promise<ObjectOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await countOnce(store, header, item, signal);
+      return await countOnce(store, header, item, signal, openCounter);
     } catch (error) {
       const stageError = toStageError(error, formatS3Path(sourceLocation(header, item.name)), signal);
       const retryable = stageError instanceof TransientError && !signal.aborted;
@@ -37,10 +39,16 @@ export async function countObject(
   }
 }
 
-async function countOnce(store: ObjectStore, header: PlanHeader, item: PlanItem, signal: AbortSignal): Promise<ObjectOutcome> {
+async function countOnce(
+  store: ObjectStore,
+  header: PlanHeader,
+  item: PlanItem,
+  signal: AbortSignal,
+  openCounter: (plannedBytes: number) => FileCounter,
+): Promise<ObjectOutcome> {
   const location = sourceLocation(header, item.name);
   const { body } = await store.open(location, { ifMatch: item.etag, signal });
-  const counter = createWordCounter(header.settings.tokenizer);
+  const counter = openCounter(item.size);
   // UTF-8 as is, a BOM dropped, UTF-16 with a BOM decoded; a NUL means binary (source-text.ts).
   const text = new SourceText();
   let bytes = 0;
@@ -50,19 +58,22 @@ async function countOnce(store: ObjectStore, header: PlanHeader, item: PlanItem,
       const utf8 = text.write(chunk);
       // A NUL never occurs in text: counting an image or archive would only add noise.
       if (text.binary) return { kind: 'skipped', reason: BINARY, bytes };
-      counter.write(utf8);
+      // Waits when the counting threads are behind, so the read never outruns them.
+      await counter.write(utf8);
     }
+    if (bytes !== item.size) {
+      throw new InputChangedError(
+        `${formatS3Path(location)} has ${bytes} bytes but was planned with ${item.size}; re-run plan`,
+      );
+    }
+    const rest = text.end();
+    if (text.binary) return { kind: 'skipped', reason: BINARY, bytes };
+    await counter.write(rest);
+    const { words, fileCounts } = await counter.end();
+    return { kind: 'counted', words, fileCounts, bytes };
   } finally {
     body.destroy();
+    // Unless it ended, what the counter got is dropped: a binary object, or a read to start over.
+    counter.discard();
   }
-  if (bytes !== item.size) {
-    throw new InputChangedError(
-      `${formatS3Path(location)} has ${bytes} bytes but was planned with ${item.size}; re-run plan`,
-    );
-  }
-  const rest = text.end();
-  if (text.binary) return { kind: 'skipped', reason: BINARY, bytes };
-  counter.write(rest);
-  counter.end();
-  return { kind: 'counted', counts: counter.counts, words: counter.words, bytes };
 }

@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runStage, type StageProgram } from '@wordbatch/cli';
+import type { PlanSettings } from '@wordbatch/plan-schema';
 import { MIGRATE_HELP, parseMigrateOptions, type MigrateOptions } from './options';
 
 const program: StageProgram<MigrateOptions> = {
@@ -9,9 +12,13 @@ const program: StageProgram<MigrateOptions> = {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
     const { createS3Client, ObjectStore } = await import('@wordbatch/s3-store');
     const { formatMigrateSummary, runMigrate } = await import('./migrate');
+    const { startShardCounter } = await import('./count-pool');
     const client = createS3Client(env);
+    // Up to one counting thread per core; each runs this same file (the branch below).
+    const startCounting = ({ tokenizer, perFile }: PlanSettings) =>
+      startShardCounter({ tokenizer, perFile, threads: availableParallelism(), spawn: (data) => new Worker(__filename, { workerData: data }) });
     try {
-      const summary = await runMigrate(options, { store: new ObjectStore(client), logger, signal });
+      const summary = await runMigrate(options, { store: new ObjectStore(client), logger, signal, startCounting });
       stdout.write(formatMigrateSummary(summary));
     } finally {
       client.destroy();
@@ -19,12 +26,16 @@ const program: StageProgram<MigrateOptions> = {
   },
 };
 
-const controller = new AbortController();
-process.once('SIGTERM', () => controller.abort());
-void runStage(program, {
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  signal: controller.signal,
-}).then((code) => process.exit(code));
+if (isMainThread) {
+  const controller = new AbortController();
+  process.once('SIGTERM', () => controller.abort());
+  void runStage(program, {
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+  }).then((code) => process.exit(code));
+} else {
+  void import('./count-worker').then(({ startCountWorker }) => startCountWorker(parentPort, workerData));
+}

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
 import { IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from '@wordbatch/pipeline';
 import { readPlanHeader, readShardList } from '@wordbatch/plan-io';
@@ -7,19 +8,24 @@ import {
   resultsFolder,
   shardResultLocation,
   type PlanHeader,
+  type PlanItem,
+  type PlanSettings,
   type ShardResultHeader,
   type SkippedFile,
 } from '@wordbatch/plan-schema';
 import { formatS3Path, isWithin, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
-import { formatFileCounts, serializeCountLines, WordCounts } from '@wordbatch/word-count';
+import { serializeCountLines, type WordCounts } from '@wordbatch/word-count';
 import { countObject } from './count-object';
+import { InThreadCounter, type ShardCounter } from './count-pool';
 import type { IndexChoice, MigrateOptions } from './options';
 
 export interface MigrateDeps {
   readonly store: ObjectStore;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** Counts the shard's objects (count-pool.ts); by default in the calling thread. */
+  readonly startCounting?: (settings: PlanSettings) => ShardCounter;
 }
 
 export interface MigrateSummary {
@@ -42,31 +48,17 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
   const list = await readShardList(deps.store, header, shardIndex, deps.signal);
   deps.logger.info({ planId: header.id, shardIndex, files: list.items.length, bytes: list.bytes }, 'Migrate:ShardStarted');
 
-  const shardCounts = new WordCounts();
-  const skipped: SkippedFile[] = [];
-  let files = 0;
-  let bytes = 0;
-  let words = 0;
-  await forEachConcurrent(
-    list.items,
-    options.concurrency,
-    async (item) => {
-      const outcome = await countObject(deps.store, header, item, deps.signal);
-      bytes += outcome.bytes;
-      if (outcome.kind === 'skipped') {
-        skipped.push({ name: item.name, reason: outcome.reason });
-        deps.logger.warn({ name: item.name, reason: outcome.reason }, 'Migrate:FileSkipped');
-        return;
-      }
-      files++;
-      words += outcome.words;
-      shardCounts.mergeFrom(outcome.counts);
-      if (header.settings.perFile) {
-        await deps.store.put(perFileLocation(header, item.name), formatFileCounts(outcome.counts), { signal: deps.signal });
-      }
-    },
-    deps.signal,
-  );
+  const counter = deps.startCounting?.(header.settings) ?? new InThreadCounter(header.settings.tokenizer, header.settings.perFile);
+  let tally: ShardTally;
+  try {
+    tally = await countShard(list.items, header, options.concurrency, deps, counter);
+  } catch (error) {
+    // Counting failing is a bug; the reads it stopped then failed only as a consequence.
+    throw counter.failure ?? error;
+  } finally {
+    await counter.close();
+  }
+  const { counts: shardCounts, files, bytes, words, skipped } = tally;
 
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const stats = { files, bytes, words, distinctWords: shardCounts.size, skipped };
@@ -95,6 +87,7 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
       bytes,
       words,
       skipped: skipped.length,
+      countingThreads: counter.threads,
       durationMs,
       megabytesPerSecond: Number(megabytesPerSecond.toFixed(2)),
       // Peak memory of the whole process: the proof that objects are streamed, not loaded.
@@ -103,6 +96,52 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
     'Migrate:ShardDone',
   );
   return { planId: header.id, shardIndex, shardCount: header.shardCount, result: formatS3Path(location), stats, durationMs };
+}
+
+interface ShardTally {
+  readonly counts: WordCounts;
+  readonly files: number;
+  readonly bytes: number;
+  readonly words: number;
+  readonly skipped: SkippedFile[];
+}
+
+/** Streams every object of the shard, `concurrency` at a time, through `counter`. */
+async function countShard(
+  items: readonly PlanItem[],
+  header: PlanHeader,
+  concurrency: number,
+  deps: MigrateDeps,
+  counter: ShardCounter,
+): Promise<ShardTally> {
+  // Reads stop at SIGTERM, and also if counting itself fails.
+  const signal = AbortSignal.any([deps.signal, counter.failed]);
+  // Every request in flight listens to it: more than Node's default of 10 is expected here.
+  setMaxListeners(2 * concurrency + 10, signal);
+  const skipped: SkippedFile[] = [];
+  let files = 0;
+  let bytes = 0;
+  let words = 0;
+  await forEachConcurrent(
+    items,
+    concurrency,
+    async (item) => {
+      const outcome = await countObject(deps.store, header, item, signal, (plannedBytes) => counter.openFile(plannedBytes));
+      bytes += outcome.bytes;
+      if (outcome.kind === 'skipped') {
+        skipped.push({ name: item.name, reason: outcome.reason });
+        deps.logger.warn({ name: item.name, reason: outcome.reason }, 'Migrate:FileSkipped');
+        return;
+      }
+      files++;
+      words += outcome.words;
+      if (outcome.fileCounts !== undefined) {
+        await deps.store.put(perFileLocation(header, item.name), outcome.fileCounts, { signal });
+      }
+    },
+    signal,
+  );
+  return { counts: await counter.finish(), files, bytes, words, skipped };
 }
 
 function* shardResultChunks(resultHeader: ShardResultHeader, counts: WordCounts): Generator<string> {

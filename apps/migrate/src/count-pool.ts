@@ -1,0 +1,92 @@
+import { createWordCounter, formatFileCounts, WordCounts, type TokenizerName } from '@wordbatch/word-count';
+import type { CountWorkerData, FromCountWorker, ToCountWorker } from './count-worker';
+import { CountThreads } from './count-threads';
+
+/** One object's UTF-8 text on its way to a counter. */
+export interface FileCounter {
+  /** A returned promise asks the caller to wait before writing more: the counters are behind. */
+  write(utf8: Uint8Array): void | Promise<void>;
+  /** Settles the object: from now on its counts belong to the shard. */
+  end(): Promise<FileCount>;
+  /** Drops what was written (a binary object, a read to start over); a no-op after end(). */
+  discard(): void;
+}
+
+export interface FileCount {
+  readonly words: number;
+  /** The object's own counts in the per-file format, when the plan asks for them. */
+  readonly fileCounts?: string;
+}
+
+/** Counts the objects of one shard, in this thread or in a pool of worker threads. */
+export interface ShardCounter {
+  /** Worker threads started (0: all counting happens in the calling thread). */
+  readonly threads: number;
+  /** Aborted if counting itself fails (a bug, never bad input): the reads should stop. */
+  readonly failed: AbortSignal;
+  /** What made `failed` abort. */
+  readonly failure: Error | undefined;
+  /** `plannedBytes` (the object's planned size) lets the pool spread the work evenly. */
+  openFile(plannedBytes: number): FileCounter;
+  /** The shard's counts: every ended object's. Once every file has ended or been discarded. */
+  finish(): Promise<WordCounts>;
+  close(): Promise<void>;
+}
+
+/** The part of a worker_threads Worker the pool uses (a MessagePort adapter in tests). */
+export interface CountWorkerHandle {
+  postMessage(message: ToCountWorker, transfer?: ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: FromCountWorker) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (exitCode: number) => void): unknown;
+  terminate(): Promise<unknown>;
+}
+
+export interface ShardCounterOptions {
+  readonly tokenizer: TokenizerName;
+  readonly perFile: boolean;
+  /** At most this many counting threads; below 2 the calling thread counts, as a worker would gain nothing. */
+  readonly threads: number;
+  /** Starts one counting thread (in the bundle: `new Worker(__filename, { workerData })`). */
+  readonly spawn: (data: CountWorkerData) => CountWorkerHandle;
+}
+
+/** Counting threads for a machine with cores to spare; the calling thread otherwise. */
+export function startShardCounter(options: ShardCounterOptions): ShardCounter {
+  const local = new InThreadCounter(options.tokenizer, options.perFile);
+  return options.threads < 2 ? local : new CountThreads(options, local);
+}
+
+/** Counting in the calling thread, between reads. */
+export class InThreadCounter implements ShardCounter {
+  readonly threads = 0;
+  readonly failed = new AbortController().signal;
+  readonly failure = undefined;
+  private readonly counts = new WordCounts();
+
+  constructor(
+    private readonly tokenizer: TokenizerName,
+    private readonly perFile: boolean,
+  ) {}
+
+  openFile(): FileCounter {
+    const counter = createWordCounter(this.tokenizer);
+    return {
+      write: (utf8) => counter.write(utf8),
+      end: async () => {
+        counter.end();
+        this.counts.mergeFrom(counter.counts);
+        return { words: counter.words, fileCounts: this.perFile ? formatFileCounts(counter.counts) : undefined };
+      },
+      discard: () => undefined,
+    };
+  }
+
+  async finish(): Promise<WordCounts> {
+    return this.counts;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to stop: no thread was started.
+  }
+}

@@ -1,0 +1,121 @@
+import { createWordCounter, formatFileCounts, WordCounts, type TokenizerName, type WordCounter } from '@wordbatch/word-count';
+
+/**
+ * The counting side of the count pool (count-pool.ts): a worker thread that tokenizes the
+ * bytes the main thread streams to it, one counter per open object, and keeps the counts of
+ * every object that ended. Each message below is one step of that conversation.
+ */
+export interface CountWorkerData {
+  readonly role: 'count-worker';
+  readonly tokenizer: TokenizerName;
+  /** Whether ending an object also answers with its own counts, in the per-file format. */
+  readonly perFile: boolean;
+}
+
+export type ToCountWorker =
+  | { readonly type: 'write'; readonly file: number; readonly bytes: Uint8Array }
+  /** The object's last bytes may come with its end. */
+  | { readonly type: 'end'; readonly file: number; readonly bytes?: Uint8Array }
+  | { readonly type: 'discard'; readonly file: number }
+  | { readonly type: 'finish' };
+
+/** Counted bytes come back with their buffer, for the pool to fill again. */
+export type FromCountWorker =
+  | { readonly type: 'counted'; readonly bytes: number; readonly buffer: ArrayBuffer }
+  | {
+      readonly type: 'ended';
+      readonly file: number;
+      readonly words: number;
+      readonly fileCounts?: string;
+      readonly bytes: number;
+      readonly buffer?: ArrayBuffer;
+    }
+  | { readonly type: 'counts'; readonly lines: Uint8Array }
+  | { readonly type: 'finished' }
+  | { readonly type: 'failed'; readonly message: string; readonly stack?: string };
+
+/** The part of a MessagePort (or of parentPort) the worker uses. */
+export interface CountWorkerPort {
+  postMessage(message: FromCountWorker, transfer?: ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: ToCountWorker) => void): unknown;
+}
+
+/** `word<TAB>count` lines are handed back in pieces of about this many characters. */
+const COUNT_PIECE_CHARS = 1 << 20;
+const encoder = new TextEncoder();
+
+/** The entry of a counting thread: `port` and `data` are worker_threads' parentPort and workerData. */
+export function startCountWorker(port: CountWorkerPort | null, data: unknown): void {
+  const role = typeof data === 'object' && data !== null ? (data as { role?: unknown }).role : undefined;
+  if (port === null || role !== 'count-worker') {
+    throw new Error(`migrate started a thread it does not know how to run (role ${String(role)})`);
+  }
+  serveCountWorker(port, data as CountWorkerData);
+}
+
+/** Answers the pool's messages on `port` until the thread is terminated. */
+export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): void {
+  const open = new Map<number, WordCounter>();
+  const shard = new WordCounts();
+  const counterOf = (file: number): WordCounter => {
+    let counter = open.get(file);
+    if (counter === undefined) {
+      counter = createWordCounter(data.tokenizer);
+      open.set(file, counter);
+    }
+    return counter;
+  };
+
+  port.on('message', (message) => {
+    try {
+      switch (message.type) {
+        case 'write': {
+          const { buffer, length } = message.bytes;
+          counterOf(message.file).write(message.bytes);
+          port.postMessage({ type: 'counted', bytes: length, buffer: buffer as ArrayBuffer }, [buffer as ArrayBuffer]);
+          break;
+        }
+        case 'end': {
+          const counter = counterOf(message.file);
+          open.delete(message.file);
+          if (message.bytes) counter.write(message.bytes);
+          counter.end();
+          shard.mergeFrom(counter.counts);
+          const fileCounts = data.perFile ? formatFileCounts(counter.counts) : undefined;
+          const buffer = message.bytes?.buffer as ArrayBuffer | undefined;
+          const bytes = message.bytes?.length ?? 0;
+          port.postMessage({ type: 'ended', file: message.file, words: counter.words, fileCounts, bytes, buffer }, buffer ? [buffer] : undefined);
+          break;
+        }
+        case 'discard':
+          open.delete(message.file);
+          break;
+        case 'finish':
+          for (const lines of countLinePieces(shard)) port.postMessage({ type: 'counts', lines }, [lines.buffer as ArrayBuffer]);
+          port.postMessage({ type: 'finished' });
+          break;
+      }
+    } catch (error) {
+      // Only a bug lands here; the pool fails the shard with it.
+      const { message: text, stack } = error instanceof Error ? error : new Error(String(error));
+      port.postMessage({ type: 'failed', message: text, stack });
+    }
+  });
+}
+
+/**
+ * The counts as `word<TAB>count` lines in no particular order (the main thread sorts the
+ * shard's words once, when it writes the result), in pieces that each end at a line end.
+ */
+function* countLinePieces(counts: WordCounts): Generator<Uint8Array> {
+  let piece = '';
+  for (const [word, count] of counts.entries()) {
+    piece += `${word}\t${count}\n`;
+    if (piece.length >= COUNT_PIECE_CHARS) {
+      // A buffer of its own (never a slice of Node's shared pool), so it can be transferred.
+      yield encoder.encode(piece);
+      piece = '';
+    }
+  }
+  if (piece.length > 0) yield encoder.encode(piece);
+}
