@@ -64,7 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  writeFigures('security', figures);
+  writeFigures('security', { ...figures, echoedAnswers: proxy.log.filter((request) => request.outcome === 'answered').length });
   await proxy.close();
   await s3.stop();
 });
