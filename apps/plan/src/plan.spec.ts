@@ -107,6 +107,15 @@ describe('runPlan', () => {
     await expect(runPlan(planInside, deps())).rejects.toThrow(/--plan s3:\/\/plan-src\/p\.json lies inside the source/);
   });
 
+  it('refuses --per-file when an object has no writable per-file key', async () => {
+    // A 1,000-byte name fits a source key but not `out/<plan id>/files/<name>` (over 1,024 bytes).
+    const longName = Array.from({ length: 5 }, () => 'n'.repeat(199)).join('/');
+    await store.put({ bucket: SRC, key: `long/${longName}` }, 'x');
+    const long = parsePlanOptions(['--source', `s3://${SRC}/long/`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${DST}/plans/long.json`]);
+    await expect(runPlan({ ...long, perFile: true }, deps())).rejects.toThrow(/--per-file: 1 object\(s\) have no writable per-file key, first "n+\/.*over S3's 1024/);
+    expect((await runPlan(long, deps())).header.totals.files).toBe(1);
+  });
+
   it('prints a summary with the array size to submit', async () => {
     const summary = await runPlan(options(['--shards', '1'], 'single'), deps());
     const text = formatPlanSummary(summary);

@@ -3,6 +3,7 @@ import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
 import {
   assertPlanWritesOutsideSource,
   MAX_SHARD_COUNT,
+  perFileLocation,
   PLAN_VERSION,
   planCopyLocation,
   PlanFormatError,
@@ -14,7 +15,7 @@ import {
 } from '@wordbatch/plan-schema';
 import { balanceShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
 import { asFolder, formatS3Path, isWithin, relativeName } from '@wordbatch/s3-path';
-import type { ObjectStore } from '@wordbatch/s3-store';
+import { unwritableKeyProblem, type ObjectStore } from '@wordbatch/s3-store';
 import type { PlanOptions } from './options';
 
 export interface PlanDeps {
@@ -90,6 +91,8 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     throw error;
   }
 
+  if (options.perFile) assertPerFileKeysWritable(header, items);
+
   const shards = balanceShards(items, shardCount);
   await forEachConcurrent(
     shards,
@@ -121,6 +124,16 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     'Plan:Written',
   );
   return { header, plan: formatS3Path(options.plan), filteredOut, durationMs };
+}
+
+/** With --per-file, an object whose counts could not be written would fail its shard later: refuse now. */
+function assertPerFileKeysWritable(header: PlanHeader, items: readonly PlanItem[]): void {
+  const unwritable = items.filter((item) => unwritableKeyProblem(perFileLocation(header, item.name).key) !== undefined);
+  if (unwritable.length === 0) return;
+  const first = perFileLocation(header, unwritable[0].name);
+  throw new UsageError(
+    `--per-file: ${unwritable.length} object(s) have no writable per-file key, first "${unwritable[0].name}" (${unwritableKeyProblem(first.key)}); --exclude them or drop --per-file`,
+  );
 }
 
 function shardListsFolder(options: PlanOptions) {
