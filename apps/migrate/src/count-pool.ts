@@ -35,7 +35,7 @@ export interface ShardCounter {
 
 /** The part of a worker_threads Worker the pool uses (a MessagePort adapter in tests). */
 export interface CountWorkerHandle {
-  postMessage(message: ToCountWorker, transfer?: ArrayBuffer[]): void;
+  postMessage(message: ToCountWorker): void;
   on(event: 'message', listener: (message: FromCountWorker) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'exit', listener: (exitCode: number) => void): unknown;

@@ -1,6 +1,6 @@
 import { CountLinesParser, type WordCounts } from '@wordbatch/word-count';
 import type { CountWorkerHandle, FileCount, FileCounter, ShardCounter, ShardCounterOptions } from './count-pool';
-import type { CountWorkerData, FromCountWorker } from './count-worker';
+import type { FilledSlot, FromCountWorker } from './count-worker';
 
 /**
  * Objects planned below this size are counted in the calling thread: the messages that
@@ -9,17 +9,16 @@ import type { CountWorkerData, FromCountWorker } from './count-worker';
  */
 export const THREADED_MIN_BYTES = 64 * 1024;
 /**
- * Bytes travel to a thread in batches of this size, in buffers that the thread hands back
- * once counted: a message per network chunk (often 16 KiB) would cost the reading thread
- * more than the reads, and fresh buffers would pile up as garbage (V8 frees them only at a
- * collection, which the little JavaScript allocation here rarely brings about).
+ * Bytes travel to a thread in slots of this size: a message per network chunk (often
+ * 16 KiB) would cost the reading thread more than the reads.
  */
-const BATCH_BYTES = 256 * 1024;
+const SLOT_BYTES = 256 * 1024;
 /**
- * Bytes sent to a thread and not yet counted, above which writers wait: enough to keep the
- * thread busy for a while, little enough that a fast network cannot fill the memory.
+ * Slots per thread (6 MiB): one being filled per open object, the rest sent and not yet
+ * counted. When a thread has none free, writers wait: that is the backpressure that keeps
+ * a fast network from running ahead of the counting.
  */
-const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+const SLOTS_PER_THREAD = 24;
 
 interface Waiter<T> {
   resolve(value: T): void;
@@ -28,14 +27,13 @@ interface Waiter<T> {
 
 /**
  * Worker threads that count while the calling thread reads. Each object goes whole to one
- * thread (a counter's state cannot be split): to an idle thread, started when first needed,
- * else to the thread with the least work ahead of it by planned sizes. Small objects are
- * counted in the calling thread.
+ * thread (a counter's state cannot be split): to an idle thread, else to a new one while
+ * fewer than `options.threads` run, else to the thread with the least work ahead of it (by
+ * planned sizes). Small objects are counted in the calling thread.
  */
 export class CountThreads implements ShardCounter {
   private readonly abort = new AbortController();
   private readonly pool: CountThread[] = [];
-  private readonly workerData: CountWorkerData;
   private nextFile = 0;
   private closing = false;
   private finishParser: CountLinesParser | undefined;
@@ -44,9 +42,7 @@ export class CountThreads implements ShardCounter {
   constructor(
     private readonly options: ShardCounterOptions,
     private readonly local: ShardCounter,
-  ) {
-    this.workerData = { role: 'count-worker', tokenizer: options.tokenizer, perFile: options.perFile };
-  }
+  ) {}
 
   /** Threads started so far (they start on demand, up to `options.threads`). */
   get threads(): number {
@@ -82,15 +78,18 @@ export class CountThreads implements ShardCounter {
   }
 
   private pickThread(): CountThread {
-    const idle = this.pool.find((thread) => thread.openFiles === 0);
+    // Idle: nothing open and nothing left to count (an ended object may still be counting).
+    const idle = this.pool.find((thread) => thread.openFiles === 0 && thread.workAhead === 0);
     if (idle) return idle;
     if (this.pool.length < this.options.threads) return this.startThread();
     return this.pool.reduce((least, candidate) => (candidate.workAhead < least.workAhead ? candidate : least));
   }
 
   private startThread(): CountThread {
-    const handle = this.options.spawn(this.workerData);
-    const thread = new CountThread(handle, this.abort.signal);
+    const slots = new SharedArrayBuffer(SLOT_BYTES * SLOTS_PER_THREAD);
+    const { tokenizer, perFile } = this.options;
+    const handle = this.options.spawn({ role: 'count-worker', tokenizer, perFile, slots, slotBytes: SLOT_BYTES });
+    const thread = new CountThread(handle, slots, this.abort.signal);
     handle.on('message', (message) => this.receive(thread, message));
     handle.on('error', (error) => this.fail(error));
     handle.on('exit', (exitCode) => {
@@ -121,53 +120,56 @@ export class CountThreads implements ShardCounter {
   }
 }
 
-/** The calling thread's account of one counting thread. */
+/** The calling thread's account of one counting thread and of its slots. */
 class CountThread {
   openFiles = 0;
   /** Still to come from the open objects, by their planned sizes. */
   pendingBytes = 0;
+  readonly memory: Uint8Array;
   /** Sent and not yet counted. */
   private queuedBytes = 0;
-  /** Batch buffers the thread has handed back. */
-  private readonly spares: ArrayBuffer[] = [];
-  private readonly writers: Array<Waiter<void>> = [];
+  private readonly freeSlots = Array.from({ length: SLOTS_PER_THREAD }, (_, slot) => slot);
+  private readonly slotWaiters: Array<Waiter<void>> = [];
   private readonly ends = new Map<number, Waiter<FileCount>>();
   private finishing: Waiter<void> | undefined;
 
   constructor(
     readonly handle: CountWorkerHandle,
+    slots: SharedArrayBuffer,
     readonly failed: AbortSignal,
-  ) {}
+  ) {
+    this.memory = new Uint8Array(slots);
+  }
 
   get workAhead(): number {
     return this.queuedBytes + this.pendingBytes;
   }
 
-  batchBuffer(): Uint8Array {
-    return new Uint8Array(this.spares.pop() ?? new ArrayBuffer(BATCH_BYTES));
+  /** A free slot's number, or undefined when every slot is in use. */
+  takeSlot(): number | undefined {
+    return this.freeSlots.pop();
   }
 
-  send(file: number, bytes: Uint8Array): void {
+  /** Resolves once a slot was handed back (take it then; another writer may be quicker). */
+  slotFreed(): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.slotWaiters.push({ resolve, reject }));
+  }
+
+  send(file: number, bytes: FilledSlot): void {
     this.queuedBytes += bytes.length;
-    this.handle.postMessage({ type: 'write', file, bytes }, [bytes.buffer as ArrayBuffer]);
+    this.handle.postMessage({ type: 'write', file, bytes });
   }
 
-  /** A promise while this thread is too far behind; undefined otherwise. */
-  backlog(): Promise<void> | undefined {
-    if (this.queuedBytes <= HIGH_WATER_BYTES) return undefined;
-    return new Promise<void>((resolve, reject) => this.writers.push({ resolve, reject }));
-  }
-
-  end(file: number, last: Uint8Array | undefined): Promise<FileCount> {
-    this.queuedBytes += last?.length ?? 0;
+  end(file: number, bytes: FilledSlot | undefined): Promise<FileCount> {
+    this.queuedBytes += bytes?.length ?? 0;
     return new Promise<FileCount>((resolve, reject) => {
       this.ends.set(file, { resolve, reject });
-      this.handle.postMessage({ type: 'end', file, bytes: last }, last ? [last.buffer as ArrayBuffer] : undefined);
+      this.handle.postMessage({ type: 'end', file, bytes });
     });
   }
 
-  discard(file: number, unsent: Uint8Array | undefined): void {
-    if (unsent) this.spares.push(unsent.buffer as ArrayBuffer);
+  discard(file: number, unsentSlot: number | undefined): void {
+    if (unsentSlot !== undefined) this.release(unsentSlot);
     if (!this.failed.aborted) this.handle.postMessage({ type: 'discard', file });
   }
 
@@ -181,10 +183,10 @@ class CountThread {
   receive(message: Exclude<FromCountWorker, { type: 'counts' | 'failed' }>): void {
     switch (message.type) {
       case 'counted':
-        this.counted(message.bytes, message.buffer);
+        this.counted(message.bytes);
         break;
       case 'ended': {
-        if (message.buffer) this.counted(message.bytes, message.buffer);
+        if (message.bytes) this.counted(message.bytes);
         const waiter = this.ends.get(message.file);
         this.ends.delete(message.file);
         waiter?.resolve({ words: message.words, fileCounts: message.fileCounts });
@@ -197,25 +199,28 @@ class CountThread {
   }
 
   rejectAll(error: Error): void {
-    for (const writer of this.writers.splice(0)) writer.reject(error);
+    for (const waiter of this.slotWaiters.splice(0)) waiter.reject(error);
     for (const waiter of this.ends.values()) waiter.reject(error);
     this.ends.clear();
     this.finishing?.reject(error);
   }
 
-  private counted(bytes: number, buffer: ArrayBuffer): void {
-    this.spares.push(buffer);
-    this.queuedBytes -= bytes;
-    if (this.queuedBytes <= HIGH_WATER_BYTES && this.writers.length > 0) {
-      for (const writer of this.writers.splice(0)) writer.resolve();
-    }
+  private counted({ slot, length }: FilledSlot): void {
+    this.queuedBytes -= length;
+    this.release(slot);
+  }
+
+  private release(slot: number): void {
+    this.freeSlots.push(slot);
+    for (const waiter of this.slotWaiters.splice(0)) waiter.resolve();
   }
 }
 
-/** One object on its way to its thread, gathered into batches. */
+/** One object on its way to its thread, a slot at a time. */
 class PooledFile implements FileCounter {
-  private batch: Uint8Array | undefined;
-  private batchLength = 0;
+  /** The slot being filled, if any, and how full it is. */
+  private slot: number | undefined;
+  private filled = 0;
   private settled = false;
 
   constructor(
@@ -230,36 +235,52 @@ class PooledFile implements FileCounter {
 
   write(utf8: Uint8Array): Promise<void> | undefined {
     this.thread.failed.throwIfAborted();
-    for (let offset = 0; offset < utf8.length; ) {
-      this.batch ??= this.thread.batchBuffer();
-      const length = Math.min(utf8.length - offset, this.batch.length - this.batchLength);
-      this.batch.set(utf8.subarray(offset, offset + length), this.batchLength);
-      this.batchLength += length;
-      offset += length;
-      if (this.batchLength === this.batch.length) this.thread.send(this.file, this.takeBatch());
-    }
-    return this.thread.backlog();
+    const written = this.fill(utf8);
+    return written === utf8.length ? undefined : this.writeWhenFree(utf8.subarray(written));
   }
 
   end(): Promise<FileCount> {
     if (this.thread.failed.aborted) return Promise.reject(this.thread.failed.reason as Error);
-    const last = this.batchLength > 0 ? this.takeBatch() : undefined;
+    const last = this.slot === undefined ? undefined : this.takeFilled();
     this.settle();
     return this.thread.end(this.file, last);
   }
 
   discard(): void {
     if (this.settled) return;
-    const unsent = this.batch;
-    this.batch = undefined;
+    const unsent = this.slot;
+    this.slot = undefined;
     this.settle();
     this.thread.discard(this.file, unsent);
   }
 
-  private takeBatch(): Uint8Array {
-    const bytes = (this.batch as Uint8Array).subarray(0, this.batchLength);
-    this.batch = undefined;
-    this.batchLength = 0;
+  /** Copies as much of `utf8` into slots as there are slots free; returns how much. */
+  private fill(utf8: Uint8Array): number {
+    let offset = 0;
+    while (offset < utf8.length) {
+      this.slot ??= this.thread.takeSlot();
+      if (this.slot === undefined) break;
+      const length = Math.min(utf8.length - offset, SLOT_BYTES - this.filled);
+      this.thread.memory.set(utf8.subarray(offset, offset + length), this.slot * SLOT_BYTES + this.filled);
+      this.filled += length;
+      offset += length;
+      if (this.filled === SLOT_BYTES) this.thread.send(this.file, this.takeFilled());
+    }
+    return offset;
+  }
+
+  private async writeWhenFree(rest: Uint8Array): Promise<void> {
+    for (let remaining = rest; remaining.length > 0; ) {
+      await this.thread.slotFreed();
+      this.thread.failed.throwIfAborted();
+      remaining = remaining.subarray(this.fill(remaining));
+    }
+  }
+
+  private takeFilled(): FilledSlot {
+    const bytes = { slot: this.slot as number, length: this.filled };
+    this.slot = undefined;
+    this.filled = 0;
     const planned = Math.min(this.pending, bytes.length);
     this.pending -= planned;
     this.thread.pendingBytes -= planned;
