@@ -13,6 +13,7 @@ import {
   type StageName,
 } from '@wordbatch/pipeline';
 import { parseShareIdentifier, type TargetFlags } from './target';
+import { MERGE_FLAGS, mergePassThroughArgs } from '../merge-flags';
 
 /** What `submit` submits: the whole run, or one stage of it (the seed's workflow). */
 export type SubmitScope = 'pipeline' | StageName;
@@ -116,16 +117,6 @@ const PLAN_FLAGS = {
   exclude: { type: 'string', multiple: true },
 } as const;
 
-const MERGE_PASS_THROUGH = ['top', 'min-length', 'min-count', 'stopwords', 'output'] as const;
-const MERGE_FLAGS = {
-  top: { type: 'string' },
-  'min-length': { type: 'string' },
-  'min-count': { type: 'string' },
-  stopwords: { type: 'string' },
-  output: { type: 'string' },
-  'allow-partial': { type: 'boolean' },
-} as const;
-
 function definitionFlags(stages: readonly StageName[]): FlagSpecs {
   return Object.fromEntries(stages.map((stage) => [`${stage}-job-definition`, { type: 'string' }]));
 }
@@ -190,11 +181,7 @@ export function parseSubmitOptions(argv: readonly string[]): SubmitOptions {
   const plan = scope === 'migrate' || scope === 'merge' ? needs('plan') : optionalS3('plan');
   const shardsFlag = stringFlag(flags, 'shards');
   if (scope === 'migrate') requireFlag(shardsFlag, 'shards');
-  const mergeArgs = MERGE_PASS_THROUGH.flatMap((flag) => {
-    const value = stringFlag(flags, flag);
-    return value === undefined ? [] : [`--${flag}`, value];
-  });
-  if (flags['allow-partial'] === true) mergeArgs.push('--allow-partial');
+  const mergeArgs = mergePassThroughArgs(flags);
   const concurrency = stringFlag(flags, 'concurrency');
 
   return {

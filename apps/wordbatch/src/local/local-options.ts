@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseChoiceFlag, parseFlags, parseIntegerFlag, UsageError } from '@wordbatch/cli';
 import { MAX_SHARDS } from '@wordbatch/pipeline';
+import { MERGE_FLAGS, mergePassThroughArgs } from '../merge-flags';
 
 export interface LocalOptions {
   readonly folder: string;
@@ -54,26 +55,18 @@ const FLAGS = {
   'per-file': { type: 'boolean' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
-  top: { type: 'string' },
-  'min-length': { type: 'string' },
-  'min-count': { type: 'string' },
-  stopwords: { type: 'string' },
-  output: { type: 'string' },
-  'allow-partial': { type: 'boolean' },
+  ...MERGE_FLAGS,
   'data-dir': { type: 'string' },
   runtime: { type: 'string' },
   engine: { type: 'string' },
   'image-tag': { type: 'string' },
 } as const;
 
-const MERGE_FLAGS = ['top', 'min-length', 'min-count', 'stopwords', 'output'] as const;
-
 export function parseLocalOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): LocalOptions {
   const positional = argv.length > 0 && !argv[0].startsWith('-') ? argv[0] : undefined;
   const flags = parseFlags(positional === undefined ? argv : argv.slice(1), FLAGS);
   const cores = availableParallelism();
-  const mergeArgs = MERGE_FLAGS.flatMap((name) => (flags[name] === undefined ? [] : [`--${name}`, flags[name] as string]));
-  if (flags['allow-partial']) mergeArgs.push('--allow-partial');
+  const mergeArgs = mergePassThroughArgs(flags);
   const folder = resolve(positional ?? 'documents');
   if (folder === '/') throw new UsageError('FOLDER must not be the root directory');
   return {
