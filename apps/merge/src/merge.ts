@@ -1,4 +1,4 @@
-import { forEachConcurrent, IncompleteResultsError, type Logger } from '@wordbatch/cli';
+import { forEachConcurrent, IncompleteResultsError, type Logger, megabytesPerSecond } from '@wordbatch/cli';
 import {
   mergeResultLocation,
   shardIndexOfResultKey,
@@ -112,7 +112,18 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
   });
   const durationMs = Date.now() - started;
   deps.logger.info(
-    { planId: header.id, shards: present.size, missing: missingShards.length, files, bytes, words, distinctWords: counts.size, durationMs },
+    {
+      planId: header.id,
+      shards: present.size,
+      missing: missingShards.length,
+      files,
+      bytes,
+      words,
+      distinctWords: counts.size,
+      durationMs,
+      // Source bytes covered per second of merging.
+      megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
+    },
     'Merge:Done',
   );
   return result;

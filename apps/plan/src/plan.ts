@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
+import { forEachConcurrent, type Logger, megabytesPerSecond, UsageError } from '@wordbatch/cli';
 import {
   assertPlanWritesOutsideSource,
   MAX_SHARD_COUNT,
@@ -120,7 +120,16 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
 
   const durationMs = Date.now() - started;
   deps.logger.info(
-    { planId: header.id, files: items.length, bytes, shards: shardCount, durationMs, plan: formatS3Path(options.plan) },
+    {
+      planId: header.id,
+      files: items.length,
+      bytes,
+      shards: shardCount,
+      durationMs,
+      // Bytes planned per second: how fast the listing covers the corpus.
+      megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
+      plan: formatS3Path(options.plan),
+    },
     'Plan:Written',
   );
   return { header, plan: formatS3Path(options.plan), filteredOut, durationMs };
