@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { countWords, formatFileCounts, WordCounts } from '@wordbatch/word-count';
 import { startShardCounter, type CountWorkerHandle, type FileCounter, type ShardCounter } from './count-pool';
-import { THREADED_MIN_BYTES } from './count-threads';
+import { SMALL_OBJECT_BYTES } from './in-thread-counter';
 import { serveCountWorker, startCountWorker, type CountWorkerData, type FromCountWorker, type ToCountWorker } from './count-worker';
 
 /**
@@ -66,7 +66,7 @@ describe('startShardCounter', () => {
   it('counts the calling thread when there is one core', async () => {
     const threads = channelThreads();
     counter = startShardCounter({ tokenizer: 'unicode', perFile: false, threads: 1, spawn: threads.spawn });
-    const text = textOf(THREADED_MIN_BYTES * 2, 1);
+    const text = textOf(SMALL_OBJECT_BYTES * 2, 1);
     const file = counter.openFile(text.length);
     await writeAll(file, text, 1000);
     expect((await file.end()).words).toBe(countWords(text).total);
@@ -101,7 +101,7 @@ describe('startShardCounter', () => {
       await file.end();
     }
     expect(counter.threads).toBe(0);
-    const big = textOf(THREADED_MIN_BYTES * 3, 99);
+    const big = textOf(SMALL_OBJECT_BYTES * 3, 99);
     const file = counter.openFile(big.length);
     await writeAll(file, big, 65_536);
     await file.end();
@@ -130,7 +130,7 @@ describe('startShardCounter', () => {
   it('answers each ended object with its own counts when the plan asks for them', async () => {
     const threads = channelThreads();
     counter = startShardCounter({ tokenizer: 'unicode', perFile: true, threads: 2, spawn: threads.spawn });
-    for (const size of [200, THREADED_MIN_BYTES + 1]) {
+    for (const size of [200, SMALL_OBJECT_BYTES + 1]) {
       const text = textOf(size, size);
       const file = counter.openFile(size);
       await writeAll(file, text, 4096);
@@ -158,25 +158,25 @@ describe('startShardCounter', () => {
   it('fails everything waiting when a thread fails, and says why', async () => {
     const threads = channelThreads();
     counter = startShardCounter({ tokenizer: 'unicode', perFile: false, threads: 2, spawn: threads.spawn });
-    const file = counter.openFile(THREADED_MIN_BYTES);
+    const file = counter.openFile(SMALL_OBJECT_BYTES);
     await file.write(textOf(1000, 1));
     threads.started[0].events.emit('error', new Error('out of memory'));
     expect(counter.failed.aborted).toBe(true);
     expect(counter.failure?.message).toBe('out of memory');
     await expect(file.end()).rejects.toThrow('out of memory');
-    expect(() => counter?.openFile(THREADED_MIN_BYTES)).toThrow('out of memory');
+    expect(() => counter?.openFile(SMALL_OBJECT_BYTES)).toThrow('out of memory');
     await expect(counter.finish()).rejects.toThrow('out of memory');
   });
 
   it('treats a thread that exits on its own as a failure, and one it closed as none', async () => {
     const threads = channelThreads();
     counter = startShardCounter({ tokenizer: 'unicode', perFile: false, threads: 2, spawn: threads.spawn });
-    const file = counter.openFile(THREADED_MIN_BYTES);
+    const file = counter.openFile(SMALL_OBJECT_BYTES);
     const ended = file.end();
     threads.started[0].events.emit('exit', 1);
     await expect(ended).rejects.toThrow('a counting thread exited (code 1)');
     const other = startShardCounter({ tokenizer: 'unicode', perFile: false, threads: 2, spawn: threads.spawn });
-    await other.openFile(THREADED_MIN_BYTES).end();
+    await other.openFile(SMALL_OBJECT_BYTES).end();
     await other.close();
     threads.started[1].events.emit('exit', 0);
     expect(other.failed.aborted).toBe(false);
@@ -185,7 +185,7 @@ describe('startShardCounter', () => {
   it('reports a bug inside a thread as a counting failure', async () => {
     const threads = channelThreads();
     counter = startShardCounter({ tokenizer: 'unicode', perFile: false, threads: 2, spawn: threads.spawn });
-    const file = counter.openFile(THREADED_MIN_BYTES);
+    const file = counter.openFile(SMALL_OBJECT_BYTES);
     const ended = file.end();
     threads.started[0].events.emit('message', { type: 'failed', message: 'table corrupt', stack: 'Error: table corrupt\n    at scan' });
     await expect(ended).rejects.toThrow('counting failed: table corrupt');

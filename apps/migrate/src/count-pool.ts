@@ -1,6 +1,7 @@
-import { createWordCounter, formatFileCounts, WordCounts, type TokenizerName } from '@wordbatch/word-count';
+import type { TokenizerName, WordCounts } from '@wordbatch/word-count';
 import type { CountWorkerData, FromCountWorker, ToCountWorker } from './count-worker';
 import { CountThreads } from './count-threads';
+import { InThreadCounter } from './in-thread-counter';
 
 /** One object's UTF-8 text on its way to a counter. */
 export interface FileCounter {
@@ -55,38 +56,4 @@ export interface ShardCounterOptions {
 export function startShardCounter(options: ShardCounterOptions): ShardCounter {
   const local = new InThreadCounter(options.tokenizer, options.perFile);
   return options.threads < 2 ? local : new CountThreads(options, local);
-}
-
-/** Counting in the calling thread, between reads. */
-export class InThreadCounter implements ShardCounter {
-  readonly threads = 0;
-  readonly failed = new AbortController().signal;
-  readonly failure = undefined;
-  private readonly counts = new WordCounts();
-
-  constructor(
-    private readonly tokenizer: TokenizerName,
-    private readonly perFile: boolean,
-  ) {}
-
-  openFile(): FileCounter {
-    const counter = createWordCounter(this.tokenizer);
-    return {
-      write: (utf8) => counter.write(utf8),
-      end: async () => {
-        counter.end();
-        this.counts.mergeFrom(counter.counts);
-        return { words: counter.words, fileCounts: this.perFile ? formatFileCounts(counter.counts) : undefined };
-      },
-      discard: () => undefined,
-    };
-  }
-
-  async finish(): Promise<WordCounts> {
-    return this.counts;
-  }
-
-  async close(): Promise<void> {
-    // Nothing to stop: no thread was started.
-  }
 }

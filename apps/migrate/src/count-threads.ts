@@ -1,13 +1,8 @@
 import { CountLinesParser, type WordCounts } from '@wordbatch/word-count';
 import type { CountWorkerHandle, FileCount, FileCounter, ShardCounter, ShardCounterOptions } from './count-pool';
 import type { FilledSlot, FromCountWorker } from './count-worker';
+import { SMALL_OBJECT_BYTES } from './in-thread-counter';
 
-/**
- * Objects planned below this size are counted in the calling thread: the messages that
- * would carry one to a worker cost about as much as counting it (and the reading thread
- * spends far more on the request itself).
- */
-export const THREADED_MIN_BYTES = 64 * 1024;
 /**
  * Bytes travel to a thread in slots of this size: a message per network chunk (often
  * 16 KiB) would cost the reading thread more than the reads.
@@ -29,7 +24,7 @@ interface Waiter<T> {
  * Worker threads that count while the calling thread reads. Each object goes whole to one
  * thread (a counter's state cannot be split): to an idle thread, else to a new one while
  * fewer than `options.threads` run, else to the thread with the least work ahead of it (by
- * planned sizes). Small objects are counted in the calling thread.
+ * planned sizes). Small objects are counted in the calling thread (in-thread-counter.ts).
  */
 export class CountThreads implements ShardCounter {
   private readonly abort = new AbortController();
@@ -58,7 +53,7 @@ export class CountThreads implements ShardCounter {
   }
 
   openFile(plannedBytes: number): FileCounter {
-    if (plannedBytes < THREADED_MIN_BYTES) return this.local.openFile(plannedBytes);
+    if (plannedBytes < SMALL_OBJECT_BYTES) return this.local.openFile(plannedBytes);
     this.abort.signal.throwIfAborted();
     return new PooledFile(this.pickThread(), this.nextFile++, plannedBytes);
   }

@@ -17,7 +17,8 @@ import { formatS3Path, isWithin, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import { serializeCountLines, type WordCounts } from '@wordbatch/word-count';
 import { countObject } from './count-object';
-import { InThreadCounter, type ShardCounter } from './count-pool';
+import type { ShardCounter } from './count-pool';
+import { InThreadCounter } from './in-thread-counter';
 import type { IndexChoice, MigrateOptions } from './options';
 
 export interface MigrateDeps {
