@@ -145,13 +145,24 @@ describe('per-file results for odd keys', () => {
 
   it('refuses, with exit 2 naming the object, a per-file result whose key would pass S3’s 1,024 bytes', async () => {
     const options = pipeline('too-long', ['--per-file', '--include', `${LONG_KEY.slice('odd/'.length, 'odd/'.length + 10)}*`]);
-    expect((await runStage('plan', ['--source', options.source, '--destination', options.destination, '--plan', options.plan, ...(options.planFlags ?? [])], env)).code).toBe(0);
+    // plan sees it coming and refuses before writing anything ...
+    const plan = await runStage('plan', ['--source', options.source, '--destination', options.destination, '--plan', options.plan, ...(options.planFlags ?? [])], env);
+    expect(plan.code).toBe(2);
+    expect(plan.errorLine).toMatch(/^wordbatch plan: error: --per-file: 1 object\(s\) have no writable per-file key, first "k{200}\/.*over S3's 1024\); --exclude them or drop --per-file$/);
+    const written: string[] = [];
+    for await (const object of viaProxy.list({ bucket: DST, key: 'out-too-long/' })) written.push(object.key);
+    expect(written).toEqual([]);
+    // ... and migrate, given such a plan anyway (planned without --per-file, then edited), refuses to write it.
+    expect((await runStage('plan', ['--source', options.source, '--destination', options.destination, '--plan', options.plan, '--include', `${LONG_KEY.slice('odd/'.length, 'odd/'.length + 10)}*`], env)).code).toBe(0);
+    const planLocation = { bucket: DST, key: options.plan.slice(`s3://${DST}/`.length) };
+    const header = JSON.parse(await viaProxy.readText(planLocation));
+    await viaProxy.put(planLocation, JSON.stringify({ ...header, settings: { ...header.settings, perFile: true } }));
     const migrate = await runStage('migrate', ['--plan', options.plan], env);
     expect(migrate.code).toBe(2);
     expect(migrate.errorLine).toMatch(/^wordbatch migrate: error: refusing to write s3:\/\/odd-results\/out-too-long\/.*\/files\/k{200}\/.*: the key is 1\d{3} bytes long, over S3's 1024$/);
-    const written: string[] = [];
-    for await (const object of viaProxy.list({ bucket: DST, key: 'out-too-long/' })) written.push(object.key);
-    expect(written.filter((key) => !key.endsWith('/plan.json'))).toEqual([]);
+    const after: string[] = [];
+    for await (const object of viaProxy.list({ bucket: DST, key: 'out-too-long/' })) after.push(object.key);
+    expect(after.filter((key) => !key.endsWith('/plan.json'))).toEqual([]);
   });
 });
 
