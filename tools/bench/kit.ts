@@ -1,0 +1,6 @@
+// The workspace code the benchmark scripts drive, bundled into one CommonJS file by
+// lib/kit.mjs so that plain .mjs scripts can use it (the libs import each other by path alias).
+export { startLocalS3 } from '@wordbatch/local-s3';
+export { createS3Client, ObjectStore } from '@wordbatch/s3-store';
+export { createWordCounter, formatFileCounts, serializeCountLines, WordCounts } from '@wordbatch/word-count';
+export { shardResultLocation } from '@wordbatch/plan-schema';

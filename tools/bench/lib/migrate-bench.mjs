@@ -1,0 +1,91 @@
+// The migrate stage on its own: a shard of many files on one core and on every core, one
+// very large object, and (opt-in) a shard of 100,000 small objects.
+import { execFileSync } from 'node:child_process';
+import { cutIntoFiles, repeatedText, smallPieces } from './corpus.mjs';
+import { median, MB } from './measure.mjs';
+import { putAll } from './s3.mjs';
+import { migrate, plan } from './stages.mjs';
+
+export const SOURCE = 'bench-src';
+export const RESULTS = 'bench-dst';
+
+/** The key of part `index` of a shard's files. */
+export const partKey = (prefix, index) => `${prefix}/part-${String(index).padStart(5, '0')}.txt`;
+
+/** Restricts a running process (every thread of it) to `cpus`, e.g. '0' or '0,1'. */
+function pin(pid, cpus) {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+function figures(run) {
+  return {
+    megabytesPerSecond: run.done.bytes / MB / (run.done.durationMs / 1000),
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    maxRssBytes: run.maxRssBytes,
+    countingThreads: run.done.countingThreads ?? 0,
+  };
+}
+
+function medianBy(runs, key) {
+  return median(runs.map((run) => run[key]));
+}
+
+/** The medians of a list of figures, field by field. */
+function summarize(runs) {
+  return {
+    megabytesPerSecond: medianBy(runs, 'megabytesPerSecond'),
+    coresUsed: median(runs.map((run) => run.cpuMs / run.wallMs)),
+    maxRssBytes: Math.max(...runs.map((run) => run.maxRssBytes)),
+    countingThreads: Math.max(...runs.map((run) => run.countingThreads)),
+    runs: runs.length,
+  };
+}
+
+/**
+ * One shard of `copies` copies of the corpus cut into files of about `fileBytes`: migrate
+ * with the whole machine (server and migrate) held to CPU 0, then free on every CPU,
+ * alternately, `rounds` times each. Both runs carry the S3 server's own work, so the ratio
+ * says what the second core adds to the system, as a remote S3 would not cost any core.
+ */
+export async function shardOfManyFiles(s3, dist, corpus, { copies, fileBytes, rounds, prefix }) {
+  const files = cutIntoFiles(corpus, copies, fileBytes);
+  await putAll(s3.store, SOURCE, files.map((body, index) => [partKey(prefix, index), body]), 8);
+  const planUri = await plan(dist, s3.env, `s3://${SOURCE}/${prefix}/`, `s3://${RESULTS}/out/`, prefix, 1);
+  const oneCore = [];
+  const allCores = [];
+  for (let round = 0; round < rounds; round++) {
+    pin(s3.pid, '0');
+    oneCore.push(figures(await migrate(dist, s3.env, planUri, 0, { cpus: '0' })));
+    pin(s3.pid, allCpus());
+    allCores.push(figures(await migrate(dist, s3.env, planUri, 0)));
+  }
+  return {
+    files: files.length,
+    bytes: files.reduce((sum, file) => sum + file.length, 0),
+    oneCore: summarize(oneCore),
+    allCores: summarize(allCores),
+  };
+}
+
+export function allCpus() {
+  return execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' }).trim().split(': ').at(-1);
+}
+
+/** One object of `totalBytes` (whole corpus copies), streamed into the server, then counted. */
+export async function oneLargeObject(s3, dist, corpus, totalBytes) {
+  const key = 'large/one-object.txt';
+  await s3.store.putChunks({ bucket: SOURCE, key }, repeatedText(corpus, totalBytes));
+  const planUri = await plan(dist, s3.env, `s3://${SOURCE}/large/`, `s3://${RESULTS}/out/`, 'large', 1);
+  const run = figures(await migrate(dist, s3.env, planUri, 0));
+  return { bytes: Math.ceil(totalBytes / corpus.length) * corpus.length, ...summarize([run]) };
+}
+
+/** A shard of `count` objects of about `bytes` each. */
+export async function manySmallObjects(s3, dist, corpus, count, bytes) {
+  const pieces = smallPieces(corpus, count, bytes);
+  await putAll(s3.store, SOURCE, pieces.map((body, index) => [`small/${String(index).padStart(6, '0')}.txt`, body]), 32);
+  const planUri = await plan(dist, s3.env, `s3://${SOURCE}/small/`, `s3://${RESULTS}/out/`, 'small', 1);
+  const run = figures(await migrate(dist, s3.env, planUri, 0));
+  return { files: count, objectsPerSecond: count / (run.wallMs / 1000), ...summarize([run]) };
+}

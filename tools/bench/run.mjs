@@ -1,0 +1,192 @@
+// `npm run bench [-- options]`: how fast wordbatch counts, on this machine, now. Prints the
+// tokenizer figures (tools/bench/tokenizers.mjs), a table of implementations (MB/s, ratio to
+// the naive baseline, peak RSS), then the pipeline figures. A benchmark, not a test: nothing
+// fails on a slow figure; the targets are printed beside the figures. See docs/performance.md.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCorpus } from './lib/corpus.mjs';
+import { BENCH_DIR, buildKit, bundleBenchProgram } from './lib/kit.mjs';
+import { median, MB, runMeasured } from './lib/measure.mjs';
+import { mergeShardResults } from './lib/merge-bench.mjs';
+import { manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
+import { localPipeline, processPerFile, rawGetRate, sdkFetchRate, serveLocalRunData, writeSmallFiles } from './lib/pipeline-bench.mjs';
+import { writeSweepPlot } from './lib/plot.mjs';
+import { formatReport } from './lib/report.mjs';
+import { plainGetRate, startS3Process } from './lib/s3.mjs';
+import { bundlePath } from './lib/stages.mjs';
+import { measureStartup } from './lib/startup.mjs';
+
+const SECTIONS = ['tokenizers', 'counting', 'migrate', 'large', 'merge', 'pipeline', 'startup'];
+const HELP = `npm run bench [-- options]
+
+  --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
+                     checkout of an older commit built with its own tools/build/bundle.mjs
+  --no-build         do not build first
+  --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects
+  --many-objects     also a shard of 100,000 small objects (minutes: uploading them dominates)
+  --sweep            also migrate's throughput by object size, on one core and on all
+  --plot FILE.svg    draw the sweep (implies --sweep)
+  --json FILE        also write every figure as JSON
+`;
+
+const { values: flags } = parseArgs({
+  options: {
+    dist: { type: 'string', default: 'dist' },
+    'no-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'many-objects': { type: 'boolean', default: false },
+    sweep: { type: 'boolean', default: false },
+    plot: { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const chosen = new Set(flags.only ? flags.only.split(',') : SECTIONS);
+if (flags['many-objects']) chosen.add('many-objects');
+if (flags.sweep || flags.plot) chosen.add('sweep');
+const wants = (section) => chosen.has(section);
+
+const CORPUS_COPIES = 10;
+const SMALL_FILES = 10_000;
+const SMALL_FILE_BYTES = 4096;
+const PER_FILE_SAMPLE = 100;
+const results = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version },
+  loadAverageBefore: loadavg(),
+  dist: flags.dist,
+};
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+
+if (!flags['no-build']) {
+  progress('building the stage bundles and the word-count lib');
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'plan', 'migrate', 'merge', 'wordbatch', 'word-count', '--outputStyle=static'], {
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
+}
+mkdirSync(BENCH_DIR, { recursive: true });
+await buildKit();
+const corpus = readCorpus();
+const corpusFile = join(BENCH_DIR, `corpus-x${CORPUS_COPIES}.txt`);
+writeFileSync(corpusFile, Buffer.concat(Array.from({ length: CORPUS_COPIES }, () => corpus)));
+results.corpusMegabytes = (corpus.length * CORPUS_COPIES) / MB;
+
+if (wants('tokenizers')) {
+  progress('tokenizers (tools/bench/tokenizers.mjs)');
+  const run = await runMeasured(process.execPath, ['tools/bench/tokenizers.mjs']);
+  if (run.code !== 0) throw new Error(`tokenizers.mjs exited ${run.code}:\n${run.stderr}`);
+  results.tokenizers = { output: run.stdout, maxRssBytes: run.maxRssBytes };
+}
+
+if (wants('counting')) {
+  progress('counting the corpus: each implementation in a process of its own');
+  const rows = [];
+  for (const implementation of ['naive', 'unicode', 'whitespace']) {
+    const run = await runMeasured(process.execPath, ['tools/bench/count-file.mjs', implementation, corpusFile]);
+    if (run.code !== 0) throw new Error(`count-file.mjs ${implementation} exited ${run.code}:\n${run.stderr}`);
+    rows.push({ implementation, ...JSON.parse(run.stdout), maxRssBytes: run.maxRssBytes });
+  }
+  const wcNative = join(BENCH_DIR, 'wc-native');
+  const compiled = spawnSync('cc', ['-O2', '-o', wcNative, 'tools/bench/native/wc-native.c'], { encoding: 'utf8' });
+  const natives = [['wc -w', 'wc', ['-w', corpusFile]]];
+  if (compiled.status === 0) natives.push(['C counter', wcNative, [corpusFile]]);
+  else progress(`no C reference: cc failed (${compiled.stderr.trim()})`);
+  for (const [implementation, command, args] of natives) {
+    const runs = [];
+    for (let round = 0; round < 5; round++) runs.push(await runMeasured(command, args));
+    rows.push({
+      implementation,
+      megabytesPerSecond: results.corpusMegabytes / (median(runs.map((run) => run.wallMs)) / 1000),
+      maxRssBytes: Math.max(...runs.map((run) => run.maxRssBytes)),
+    });
+  }
+  results.counting = rows;
+}
+
+const needsServer = ['migrate', 'large', 'merge', 'sweep', 'many-objects'].some(wants);
+if (needsServer) {
+  const serverDir = join(BENCH_DIR, 's3');
+  rmSync(serverDir, { recursive: true, force: true });
+  const s3 = await startS3Process(serverDir, [SOURCE, RESULTS]);
+  try {
+    if (wants('migrate')) {
+      progress('migrate: a shard of many files, on one core and on all');
+      // Big enough that starting threads and warming them up (a few tenths of a second) weigh little.
+      results.shardOfManyFiles = await shardOfManyFiles(s3, flags.dist, corpus, { copies: 80, fileBytes: 1_000_000, rounds: 3, prefix: 'many' });
+    }
+    if (wants('large')) {
+      progress('migrate: one 1 GiB object (streamed into the server first)');
+      results.largeObject = await oneLargeObject(s3, flags.dist, corpus, 2 ** 30);
+    }
+    if (wants('merge')) {
+      progress('merge: 8 shard results of 250,000 lines');
+      results.merge = await mergeShardResults(s3, flags.dist, { shards: 8, linesPerShard: 250_000, vocabulary: 1_500_000 });
+    }
+    if (wants('many-objects')) {
+      progress('migrate: a shard of 100,000 small objects (uploading them takes minutes)');
+      results.manyObjects = await manySmallObjects(s3, flags.dist, corpus, 100_000, 1024);
+    }
+    if (wants('sweep')) {
+      progress('migrate by object size');
+      results.sweep = [];
+      for (const fileBytes of [4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216]) {
+        // About 2,000 objects for the small sizes, about 128 MB for the large ones.
+        const copies = Math.max(1, Math.round(Math.min(2000 * fileBytes, 128 * MB) / corpus.length));
+        const prefix = `sweep-${fileBytes}`;
+        const figures = await shardOfManyFiles(s3, flags.dist, corpus, { copies, fileBytes, rounds: 1, prefix });
+        const keys = Array.from({ length: figures.files }, (_, index) => partKey(prefix, index));
+        const plainGets = await plainGetRate(s3.endpoint, SOURCE, keys);
+        results.sweep.push({ fileBytes, ...figures, plainGetMegabytesPerSecond: (plainGets * figures.bytes) / figures.files / MB });
+      }
+    }
+  } finally {
+    await s3.stop();
+  }
+}
+
+if (wants('pipeline')) {
+  progress(`the local pipeline over ${SMALL_FILES.toLocaleString('en')} files of ~${SMALL_FILE_BYTES} bytes`);
+  const folder = join(BENCH_DIR, 'small-files');
+  const dataDir = join(BENCH_DIR, 'local-run');
+  writeSmallFiles(folder, corpus, SMALL_FILES, SMALL_FILE_BYTES);
+  const pipeline = await localPipeline(flags.dist, folder, dataDir, SMALL_FILES);
+  progress('the same objects: plain GETs, and one process per object');
+  const { s3, keys } = await serveLocalRunData(dataDir);
+  try {
+    const raw = await rawGetRate(s3, keys, 2);
+    const fetchProgram = await bundleBenchProgram('fetch-only', { minify: true });
+    const fetchOnly = await sdkFetchRate(fetchProgram, s3, keys, pipeline.migrateChildren);
+    const perFileProgram = await bundleBenchProgram('per-file', { minify: true });
+    const perFile = await processPerFile(perFileProgram, s3, keys.slice(0, PER_FILE_SAMPLE), availableParallelism());
+    results.pipeline = { pipeline, raw, fetchOnly, perFile };
+  } finally {
+    await s3.stop();
+  }
+}
+
+if (wants('startup')) {
+  progress('start-up of each bundle');
+  results.startup = measureStartup([
+    ['plan', [bundlePath(flags.dist, 'plan'), '--help']],
+    ['migrate', [bundlePath(flags.dist, 'migrate'), '--help']],
+    ['merge', [bundlePath(flags.dist, 'merge'), '--help']],
+    ['wordbatch local', [bundlePath(flags.dist, 'wordbatch'), 'local', '--help']],
+  ]);
+}
+
+results.loadAverageAfter = loadavg();
+process.stdout.write(formatReport(results));
+if (flags.json) writeFileSync(flags.json, `${JSON.stringify(results, null, 2)}\n`);
+if (flags.plot && results.sweep) {
+  writeSweepPlot(flags.plot, results.sweep);
+  progress(`wrote ${flags.plot}`);
+}
