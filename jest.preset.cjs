@@ -12,4 +12,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
   testMatch: ['**/*.spec.ts'],
+  // Generous, because CI runs two projects' suites at once on two cores: a test that is
+  // slow under load should still pass, and one that hangs should still fail.
+  testTimeout: 30_000,
 };

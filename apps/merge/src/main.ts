@@ -7,16 +7,11 @@ const program: StageProgram<MergeOptions> = {
   parse: (argv) => parseMergeOptions(argv),
   async execute(options, { env, stdout, logger, signal }) {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
-    const { createS3Client, ObjectStore } = await import('@wordbatch/s3-store');
+    const { withObjectStore } = await import('@wordbatch/s3-store');
     const { runMerge } = await import('./merge');
     const { formatMergeResult } = await import('./format');
-    const client = createS3Client(env);
-    try {
-      const result = await runMerge(options, { store: new ObjectStore(client), logger, signal });
-      stdout.write(formatMergeResult(result, options.output));
-    } finally {
-      client.destroy();
-    }
+    const result = await withObjectStore(env, (store) => runMerge(options, { store, logger, signal }));
+    stdout.write(formatMergeResult(result, options.output));
   },
 };
 

@@ -10,19 +10,14 @@ const program: StageProgram<MigrateOptions> = {
   parse: parseMigrateOptions,
   async execute(options, { env, stdout, logger, signal }) {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
-    const { createS3Client, ObjectStore } = await import('@wordbatch/s3-store');
+    const { withObjectStore } = await import('@wordbatch/s3-store');
     const { formatMigrateSummary, runMigrate } = await import('./migrate');
     const { startShardCounter } = await import('./count-pool');
-    const client = createS3Client(env);
     // Up to one counting thread per core; each runs this same file (the branch below).
     const startCounting = ({ tokenizer, perFile }: PlanSettings) =>
       startShardCounter({ tokenizer, perFile, threads: availableParallelism(), spawn: (data) => new Worker(__filename, { workerData: data }) });
-    try {
-      const summary = await runMigrate(options, { store: new ObjectStore(client), logger, signal, startCounting });
-      stdout.write(formatMigrateSummary(summary));
-    } finally {
-      client.destroy();
-    }
+    const summary = await withObjectStore(env, (store) => runMigrate(options, { store, logger, signal, startCounting }));
+    stdout.write(formatMigrateSummary(summary));
   },
 };
 

@@ -7,15 +7,10 @@ const program: StageProgram<PlanOptions> = {
   parse: (argv) => parsePlanOptions(argv),
   async execute(options, { env, stdout, logger, signal }) {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
-    const { createS3Client, ObjectStore } = await import('@wordbatch/s3-store');
+    const { withObjectStore } = await import('@wordbatch/s3-store');
     const { formatPlanSummary, runPlan } = await import('./plan');
-    const client = createS3Client(env);
-    try {
-      const summary = await runPlan(options, { store: new ObjectStore(client), logger, signal });
-      stdout.write(formatPlanSummary(summary));
-    } finally {
-      client.destroy();
-    }
+    const summary = await withObjectStore(env, (store) => runPlan(options, { store, logger, signal }));
+    stdout.write(formatPlanSummary(summary));
   },
 };
 

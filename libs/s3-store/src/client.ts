@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ObjectStore } from './object-store';
 import { BoundedRetryStrategy } from './retry';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -46,4 +47,17 @@ export function createS3Client(env: Env): S3Client {
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
     }),
   });
+}
+
+/**
+ * Runs `work` with an ObjectStore on a fresh client from `env`, and releases the client's
+ * sockets afterwards, whatever happens: the lifecycle every stage program needs once.
+ */
+export async function withObjectStore<T>(env: Env, work: (store: ObjectStore) => Promise<T>): Promise<T> {
+  const client = createS3Client(env);
+  try {
+    return await work(new ObjectStore(client));
+  } finally {
+    client.destroy();
+  }
 }

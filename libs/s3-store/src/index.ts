@@ -1,4 +1,4 @@
-export { createS3Client } from './client';
+export { createS3Client, withObjectStore } from './client';
 export { toStageError } from './errors';
 export { unwritableKeyProblem } from './keys';
 export { ObjectStore, unquoteEtag } from './object-store';
