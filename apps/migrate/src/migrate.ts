@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
+import { forEachConcurrent, type Logger, megabytesPerSecond, UsageError } from '@wordbatch/cli';
 import { IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from '@wordbatch/pipeline';
 import { readPlanHeader, readShardList } from '@wordbatch/plan-io';
 import {
@@ -79,7 +79,6 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
   });
 
   const durationMs = Date.now() - started;
-  const megabytesPerSecond = durationMs > 0 ? bytes / 1e6 / (durationMs / 1000) : 0;
   deps.logger.info(
     {
       planId: header.id,
@@ -90,7 +89,7 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
       skipped: skipped.length,
       countingThreads: counter.threads,
       durationMs,
-      megabytesPerSecond: Number(megabytesPerSecond.toFixed(2)),
+      megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
       // Peak memory of the whole process: the proof that objects are streamed, not loaded.
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     },
