@@ -156,7 +156,7 @@ function indexOfNewline(bytes: Uint8Array): number {
 }
 
 /** Digits only, no leading zero, at most a safe integer; undefined otherwise. */
-function parseCount(bytes: Uint8Array, start: number, end: number): number | undefined {
+export function parseCount(bytes: Uint8Array, start: number, end: number): number | undefined {
   const digits = end - start;
   if (digits === 0 || digits > MAX_COUNT_DIGITS || bytes[start] === DIGIT_ZERO) return undefined;
   let value = 0;
@@ -168,7 +168,7 @@ function parseCount(bytes: Uint8Array, start: number, end: number): number | und
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-function isValidUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+export function isValidUtf8(bytes: Uint8Array, start: number, end: number): boolean {
   for (let index = start; index < end; ) {
     if (bytes[index] < 0x80) {
       index++;

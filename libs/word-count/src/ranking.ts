@@ -29,23 +29,51 @@ export function sortByCountThenWord(entries: Iterable<[string, number]>): WordCo
  * a word is only turned into a string once its count could still earn it a place.
  */
 export function rankWords(counts: WordCounts, options: RankOptions): WordCount[] {
-  const { top, minLength, minCount, stopwords } = options;
-  if (!(top >= 0) || (!Number.isInteger(top) && top !== Infinity)) {
-    throw new RangeError(`top must be a non-negative integer or Infinity, got ${top}`);
-  }
-  if (top === 0) return [];
-  const kept = new WorstFirstHeap(top);
+  const kept = new TopWords(options);
   const table = countTableOf(counts);
   for (let entry = 0; entry < table.size; entry++) {
     const count = table.countAt(entry);
-    if (count < minCount || count < kept.minimumCount()) continue;
-    const word = table.keyAsString(entry);
-    if (stopwords.has(word)) continue;
-    // A word never has more code points than UTF-16 units, so most words skip the count.
-    if (word.length < minLength || (minLength > 1 && codePointLength(word) < minLength)) continue;
-    kept.offer({ word, count });
+    if (kept.wants(count)) kept.offer(table.keyAsString(entry), count);
   }
-  return kept.drain().sort(compareRank);
+  return kept.ranked();
+}
+
+/** rankWords() one word at a time, for words that arrive as a stream (the merge stage's). */
+export class TopWords {
+  private readonly minLength: number;
+  private readonly minCount: number;
+  private readonly stopwords: ReadonlySet<string>;
+  private readonly kept: WorstFirstHeap | undefined;
+
+  constructor(options: RankOptions) {
+    const { top } = options;
+    if (!(top >= 0) || (!Number.isInteger(top) && top !== Infinity)) {
+      throw new RangeError(`top must be a non-negative integer or Infinity, got ${top}`);
+    }
+    this.minLength = options.minLength;
+    this.minCount = options.minCount;
+    this.stopwords = options.stopwords;
+    this.kept = top === 0 ? undefined : new WorstFirstHeap(top);
+  }
+
+  /** False when a word with this count cannot be kept, whatever it is: ask before making its string. */
+  wants(count: number): boolean {
+    return this.kept !== undefined && count >= this.minCount && count >= this.kept.minimumCount();
+  }
+
+  /** Offers a word that wants() accepted; the word's own filters are applied here. */
+  offer(word: string, count: number): void {
+    if (this.kept === undefined || this.stopwords.has(word)) return;
+    const { minLength } = this;
+    // A word never has more code points than UTF-16 units, so most words skip the count.
+    if (word.length < minLength || (minLength > 1 && codePointLength(word) < minLength)) return;
+    this.kept.offer({ word, count });
+  }
+
+  /** The kept words, best first: count descending, then word ascending by code point. */
+  ranked(): WordCount[] {
+    return this.kept === undefined ? [] : [...this.kept.drain()].sort(compareRank);
+  }
 }
 
 /**
