@@ -1,17 +1,11 @@
-import { forEachConcurrent, IncompleteResultsError, type Logger, megabytesPerSecond } from '@wordbatch/cli';
-import {
-  mergeResultLocation,
-  shardIndexOfResultKey,
-  shardResultsFolder,
-  type PlanHeader,
-  type SkippedFile,
-} from '@wordbatch/plan-schema';
+import { IncompleteResultsError, type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { mergeResultLocation, shardIndexOfResultKey, shardResultsFolder, type PlanHeader, type SkippedFile } from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
-import { rankWords, WordCounts, type WordCount } from '@wordbatch/word-count';
+import { TopWords, type WordCount } from '@wordbatch/word-count';
 import { findPlan } from './find-plan';
+import { mergeShardResults } from './merge-shard-results';
 import type { MergeOptions } from './options';
-import { readShardResult } from './read-shard-result';
 
 export interface MergeDeps {
   readonly store: ObjectStore;
@@ -47,9 +41,6 @@ export interface MergeResult {
   readonly result: string;
 }
 
-/** Shard results read at once: parsing is CPU-bound, so a few suffice to hide latency. */
-const READ_CONCURRENCY = 4;
-
 export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<MergeResult> {
   const started = Date.now();
   const header = await findPlan(deps.store, options.source, options.plan, deps.signal);
@@ -61,26 +52,24 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
     );
   }
 
-  const counts = new WordCounts();
-  const skipped: SkippedFile[] = [];
+  // Words arrive one by one, merged across the shard results; only the best are kept.
+  const topWords = new TopWords(options);
+  const shardIndices = [...present].sort((a, b) => a - b);
+  const { stats, distinctWords } = await mergeShardResults(deps, header, shardIndices, (word, length, count) => {
+    if (topWords.wants(count)) topWords.offer(word.toString('utf8', 0, length), count);
+  });
   let files = 0;
   let bytes = 0;
   let words = 0;
-  await forEachConcurrent(
-    [...present].sort((a, b) => a - b),
-    READ_CONCURRENCY,
-    async (shardIndex) => {
-      const { stats } = await readShardResult(deps.store, header, shardIndex, counts, deps.signal);
-      files += stats.files;
-      bytes += stats.bytes;
-      words += stats.words;
-      skipped.push(...stats.skipped);
-    },
-    deps.signal,
-  );
+  const skipped: SkippedFile[] = [];
+  for (const shard of stats) {
+    files += shard.files;
+    bytes += shard.bytes;
+    words += shard.words;
+    skipped.push(...shard.skipped);
+  }
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const ranked = rankWords(counts, options);
   const location = mergeResultLocation(header);
   const result: MergeResult = {
     planId: header.id,
@@ -92,7 +81,7 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
       files,
       bytes,
       words,
-      distinctWords: counts.size,
+      distinctWords,
       skippedFiles: skipped.length,
     },
     settings: {
@@ -103,7 +92,7 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
       stopwords: [...options.stopwords].sort(),
     },
     skipped,
-    words: ranked,
+    words: topWords.ranked(),
     result: formatS3Path(location),
   };
   await deps.store.put(location, `${JSON.stringify(result, null, 2)}\n`, {
@@ -119,7 +108,7 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
       files,
       bytes,
       words,
-      distinctWords: counts.size,
+      distinctWords,
       durationMs,
       // Source bytes covered per second of merging.
       megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
