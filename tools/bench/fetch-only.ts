@@ -1,13 +1,12 @@
-// Fetching alone, the way migrate fetches: the workspace's S3 client (the AWS SDK, through
-// ObjectStore), `concurrency` GETs in flight, each body read to its end and nothing counted.
+// Fetching alone, the way migrate fetches: the workspace's ObjectStore (its signed direct
+// GETs), `concurrency` GETs in flight, each body read to its end and nothing counted.
 // `node fetch-only.cjs BUCKET CONCURRENCY < keys` (one key a line), with the standard AWS
 // environment pointing at the server. Bundled by run.mjs like a stage.
 import { readFileSync } from 'node:fs';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 
 async function fetchAll(bucket: string, keys: readonly string[], concurrency: number): Promise<void> {
-  const client = createS3Client(process.env);
-  const store = new ObjectStore(client);
+  const store = new ObjectStore(createS3Client(process.env));
   let next = 0;
   try {
     await Promise.all(
@@ -19,7 +18,7 @@ async function fetchAll(bucket: string, keys: readonly string[], concurrency: nu
       }),
     );
   } finally {
-    client.destroy();
+    store.destroy();
   }
 }
 

@@ -67,7 +67,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store.client.destroy();
+  store.destroy();
   await server.close();
   rmSync(directory, { recursive: true, force: true });
 });

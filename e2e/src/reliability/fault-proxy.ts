@@ -39,7 +39,7 @@ export interface ProxiedRequest {
   readonly key: string;
   /** The request target exactly as it arrived on the wire. */
   readonly rawPath: string;
-  /** The SDK's attempt number for this request (`amz-sdk-request: attempt=N`); 1 for a first try. */
+  /** The client's attempt number for this request (`amz-sdk-request: attempt=N`, sent by the SDK and by the direct GETs); 1 for a first try. */
   readonly attempt: number;
   readonly range: string | undefined;
   outcome: Outcome;
@@ -104,8 +104,8 @@ export interface FaultStats {
   readonly injected503: number;
   readonly injected500: number;
   readonly resets: number;
-  /** Requests the SDK sent as a retry of an earlier attempt (attempt > 1). */
-  readonly sdkRetries: number;
+  /** Requests the client sent as a retry of an earlier attempt (attempt > 1). */
+  readonly clientRetries: number;
   readonly byOperation: Record<string, { requests: number; injected: number; resets: number; retries: number }>;
 }
 
@@ -376,7 +376,7 @@ export async function startFaultProxy(upstream: string, seed = 1): Promise<Fault
       let injected503 = 0;
       let injected500 = 0;
       let resets = 0;
-      let sdkRetries = 0;
+      let clientRetries = 0;
       for (const request of log.slice(since)) {
         const entry = (byOperation[request.operation] ??= { requests: 0, injected: 0, resets: 0, retries: 0 });
         entry.requests++;
@@ -388,11 +388,11 @@ export async function startFaultProxy(upstream: string, seed = 1): Promise<Fault
           entry.resets++;
         }
         if (request.attempt > 1) {
-          sdkRetries++;
+          clientRetries++;
           entry.retries++;
         }
       }
-      return { requests: log.length - since, injected503, injected500, resets, sdkRetries, byOperation };
+      return { requests: log.length - since, injected503, injected500, resets, clientRetries, byOperation };
     },
     async waitFor(predicate, { since = 0, timeoutMs = 20_000 } = {}) {
       const deadline = Date.now() + timeoutMs;

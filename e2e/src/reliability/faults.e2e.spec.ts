@@ -26,7 +26,7 @@ let env: Record<string, string>;
 let sourceBefore: string[];
 let baseline: Map<string, string>;
 let texts: string[];
-const figures = { runsCompared: 0, mismatches: 0, injected503: 0, injected500: 0, bodyResets: 0, sdkRetries: 0, wholeRereads: 0, sigkills: 0, sigterms: 0, outages: 0 };
+const figures = { runsCompared: 0, mismatches: 0, injected503: 0, injected500: 0, bodyResets: 0, clientRetries: 0, wholeRereads: 0, sigkills: 0, sigterms: 0, outages: 0 };
 
 const VOCABULARY = ['river', 'stone', 'Light', 'höhe', 'naïve', 'don’t', 'well-known', 'x1', '42', 'ÉCOLE', 'tree', 'Tree', 'sky', 'Москва', '東京'];
 const SEPARATORS = [' ', '  ', '\n', ', ', '. ', '--', '\t', ' (', ') ', '\r\n'];
@@ -64,7 +64,7 @@ function countFaults(since: number): void {
   figures.injected503 += stats.injected503;
   figures.injected500 += stats.injected500;
   figures.bodyResets += stats.resets;
-  figures.sdkRetries += stats.sdkRetries;
+  figures.clientRetries += stats.clientRetries;
 }
 
 beforeAll(async () => {
@@ -111,8 +111,8 @@ describe('503 SlowDown and 500 InternalError on 20% of requests of every kind', 
     for (const operation of ['ListObjectsV2', 'GetObject', 'PutObject']) expect(stats.byOperation[operation].injected).toBeGreaterThan(0);
     expect(stats.injected503).toBeGreaterThan(0);
     expect(stats.injected500).toBeGreaterThan(0);
-    // Every injected error was followed by the SDK's retry of that request.
-    expect(stats.sdkRetries).toBeGreaterThanOrEqual(stats.injected503 + stats.injected500);
+    // Every injected error was followed by the client's retry of that request.
+    expect(stats.clientRetries).toBeGreaterThanOrEqual(stats.injected503 + stats.injected500);
     expectSameAsBaseline(outputs);
   });
 });

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store.client.destroy();
+  store.destroy();
   await server.close();
   rmSync(directory, { recursive: true, force: true });
 });

@@ -54,10 +54,10 @@ export function createS3Client(env: Env): S3Client {
  * sockets afterwards, whatever happens: the lifecycle every stage program needs once.
  */
 export async function withObjectStore<T>(env: Env, work: (store: ObjectStore) => Promise<T>): Promise<T> {
-  const client = createS3Client(env);
+  const store = new ObjectStore(createS3Client(env));
   try {
-    return await work(new ObjectStore(client));
+    return await work(store);
   } finally {
-    client.destroy();
+    store.destroy();
   }
 }

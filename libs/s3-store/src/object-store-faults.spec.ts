@@ -1,31 +1,63 @@
-import { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ExitCode, StageError } from '@wordbatch/cli';
+import { createS3Client } from './client';
 import { ObjectStore } from './object-store';
 
-const s3 = mockClient(S3Client);
-const store = new ObjectStore(new S3Client({ region: 'us-east-1' }));
+// Faults a real S3 server will not produce on demand (a body cut off mid-way, a 503), from
+// a tiny HTTP server of this test's own: the requests are the store's real ones.
+
+type Answer = (request: IncomingMessage, response: ServerResponse) => void;
+
+let server: Server;
+let store: ObjectStore;
+let answers: Answer[] = [];
+let requests: IncomingMessage[] = [];
 const plan = { bucket: 'dst', key: 'plans/p.json' };
 
-/** A body that sends `firstPart` and then breaks the way a reset connection does. */
-function brokenBody(firstPart: string): Readable {
-  let sent = false;
-  return new Readable({
-    read() {
-      if (sent) {
-        this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-        return;
-      }
-      sent = true;
-      this.push(Buffer.from(firstPart));
-    },
-  });
-}
+/** Sends `firstPart` of a longer body, then resets the connection. */
+const brokenBody =
+  (firstPart: string): Answer =>
+  (_request, response) => {
+    response.writeHead(200, { 'content-length': String(Buffer.byteLength(firstPart) + 10), etag: '"e"' });
+    response.write(firstPart, () => response.socket?.resetAndDestroy());
+  };
 
-function getResponse(body: Readable) {
-  return { Body: body, ETag: '"e"', ContentLength: 10 } as never;
-}
+const wholeBody =
+  (body: string): Answer =>
+  (_request, response) => {
+    response.writeHead(200, { 'content-length': String(Buffer.byteLength(body)), etag: '"e"' });
+    response.end(body);
+  };
+
+const serverError: Answer = (_request, response) => {
+  response.writeHead(503, { 'content-type': 'application/xml' });
+  response.end('<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+};
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    requests.push(request);
+    const answer = answers.length > 1 ? answers.shift() : answers[0];
+    answer?.(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  store = new ObjectStore(
+    createS3Client({ AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '3' }),
+  );
+});
+
+afterAll(async () => {
+  store.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  answers = [];
+  requests = [];
+});
 
 async function failure(promise: Promise<unknown>): Promise<StageError> {
   const caught = await promise.then(
@@ -36,54 +68,61 @@ async function failure(promise: Promise<unknown>): Promise<StageError> {
   return caught as StageError;
 }
 
-beforeEach(() => s3.reset());
-
 describe('ObjectStore.readText when a connection breaks mid-body', () => {
   it('reads the object again from the start and returns it whole, once', async () => {
-    s3.on(GetObjectCommand)
-      .resolvesOnce(getResponse(brokenBody('{"ver')))
-      .resolvesOnce(getResponse(brokenBody('{"version"')))
-      .resolves(getResponse(Readable.from([Buffer.from('{"version":1}')])));
+    answers = [brokenBody('{"ver'), brokenBody('{"version"'), wholeBody('{"version":1}')];
     expect(await store.readText(plan)).toBe('{"version":1}');
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(3);
-    expect(s3.commandCalls(GetObjectCommand).every((call) => call.args[0].input.Range === undefined)).toBe(true);
+    expect(requests).toHaveLength(3);
+    expect(requests.every((request) => request.url === '/dst/plans/p.json' && request.headers.range === undefined)).toBe(true);
   });
 
   it('gives up after four reads with a transient error (exit 75) naming the object', async () => {
-    s3.on(GetObjectCommand).callsFake(() => getResponse(brokenBody('{')));
+    answers = [brokenBody('{')];
     const error = await failure(store.readText(plan));
     expect(error.exitCode).toBe(ExitCode.Transient);
     expect(error.message).toBe('could not reach S3 for s3://dst/plans/p.json (ECONNRESET): aborted');
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(4);
+    expect(requests).toHaveLength(4);
   });
 
   it('does not read again after a SIGTERM', async () => {
     const controller = new AbortController();
-    s3.on(GetObjectCommand).callsFake(() => {
-      controller.abort();
-      return getResponse(brokenBody('{'));
-    });
+    answers = [
+      (request, response) => {
+        controller.abort();
+        brokenBody('{')(request, response);
+      },
+    ];
     const error = await failure(store.readText(plan, { signal: controller.signal }));
     expect(error.exitCode).toBe(ExitCode.Terminated);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+    expect(requests).toHaveLength(1);
   });
 });
 
-describe('ObjectStore.list with url-encoded keys', () => {
-  it('asks S3 to url-encode keys and decodes them, so keys XML cannot carry survive', async () => {
-    s3.on(ListObjectsV2Command).resolves({ EncodingType: 'url', Contents: [{ Key: 'src/cr%0Dx+y.txt', Size: 1, ETag: '"e"' }] });
-    const keys = [];
-    for await (const object of store.list({ bucket: 'src', key: 'src/' })) keys.push(object.key);
-    expect(keys).toEqual(['src/cr\rx y.txt']);
-    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input.EncodingType).toBe('url');
+describe('ObjectStore.open when S3 answers with an error', () => {
+  it('retries throttling and returns the object once S3 recovers', async () => {
+    answers = [serverError, serverError, wholeBody('hello')];
+    expect(await store.readText(plan)).toBe('hello');
+    expect(requests).toHaveLength(3);
   });
-});
 
-describe('ObjectStore writes', () => {
-  it.each(['out/p-1/files/../../../src/a.txt', `out/${'k'.repeat(1021)}`])('refuses to write at %s (exit 2), sending nothing', async (key) => {
-    const error = await failure(store.put({ bucket: 'dst', key }, 'x'));
-    expect(error.exitCode).toBe(ExitCode.Usage);
-    expect((await failure(store.putChunks({ bucket: 'dst', key }, ['x']))).exitCode).toBe(ExitCode.Usage);
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  it('stops after AWS_MAX_ATTEMPTS with a transient error carrying the S3 code and message', async () => {
+    answers = [serverError];
+    const error = await failure(store.open(plan));
+    expect(error.exitCode).toBe(ExitCode.Transient);
+    expect(error.message).toBe('S3 kept failing for s3://dst/plans/p.json (SlowDown): Please reduce your request rate.');
+    expect(requests).toHaveLength(3);
+  });
+
+  it('does not retry what retrying cannot fix', async () => {
+    answers = [
+      (_request, response) => {
+        response.writeHead(403, { 'content-type': 'application/xml' });
+        response.end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      },
+    ];
+    const error = await failure(store.open(plan));
+    expect(error.exitCode).toBe(ExitCode.AccessDenied);
+    expect(error.message).toBe('access denied to s3://dst/plans/p.json (AccessDenied): Access Denied');
+    expect(requests).toHaveLength(1);
   });
 });

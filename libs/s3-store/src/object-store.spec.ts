@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store.client.destroy();
+  store.destroy();
   await server.close();
   rmSync(directory, { recursive: true, force: true });
 });
@@ -52,7 +52,7 @@ describe('ObjectStore over the S3 protocol', () => {
     expect(listed[0].etag).toMatch(/^[0-9a-f]{32}$/);
   }, 60_000);
 
-  it.each(['with space.txt', 'plus+sign.txt', 'percent%20.txt', 'ünïcödé/日本.txt'])('round-trips the key %s', async (name) => {
+  it.each(['with space.txt', 'plus+sign.txt', 'percent%20.txt', 'ünïcödé/日本.txt', "bang!quote'(paren)*star.txt", 'tilde~semi;colon:eq=amp&.txt'])('round-trips the key %s', async (name) => {
     const path = { bucket, key: `odd/${name}` };
     await store.put(path, `content of ${name}`);
     expect(await readAll(path)).toBe(`content of ${name}`);
@@ -111,7 +111,7 @@ describe('ObjectStore over the S3 protocol', () => {
   it('reports an unreachable server as transient', async () => {
     const down = new ObjectStore(createS3Client({ ...server.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' }));
     expect(await exitCodeOfRejection(down.open({ bucket, key: 'x' }))).toBe(ExitCode.Transient);
-    down.client.destroy();
+    down.destroy();
   });
 });
 

@@ -96,10 +96,10 @@ function pipelineSection(results) {
       '',
       `Many small files: ${count(run.files)} objects of ~4 KB, embedded S3 server (s3rver, a process of its own)`,
       table(
-        [['', ANY], ['objects/s', RIGHT], ['x plain GETs', RIGHT], ['x SDK fetch', RIGHT], ['target', ANY]],
+        [['', ANY], ['objects/s', RIGHT], ['x plain GETs', RIGHT], ['x fetch alone', RIGHT], ['target', ANY]],
         [
           row('the server alone: plain HTTP GETs, 16 in flight (best of 2 rounds)', raw.objectsPerSecond, ''),
-          ...(fetchOnly ? [row(`fetching alone as migrate does: the S3 client in ${fetchOnly.processes} processes, 16 in flight each`, fetchOnly.objectsPerSecond, '')] : []),
+          ...(fetchOnly ? [row(`fetching alone as migrate does: ObjectStore in ${fetchOnly.processes} processes, 16 in flight each`, fetchOnly.objectsPerSecond, '')] : []),
           row(
             `local pipeline: plan, ${run.migrateChildren} migrate children, merge (${fixed(run.seconds)} s after the upload)`,
             run.objectsPerSecond,

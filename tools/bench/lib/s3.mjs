@@ -20,14 +20,14 @@ export async function startS3Process(directory, buckets) {
   });
   const { endpoint, env } = JSON.parse(firstLine);
   const { createS3Client, ObjectStore } = requireKit();
-  const client = createS3Client(env);
+  const store = new ObjectStore(createS3Client(env));
   return {
     endpoint,
     env,
     pid: child.pid,
-    store: new ObjectStore(client),
+    store,
     async stop() {
-      client.destroy();
+      store.destroy();
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdin.end();
       await exited;

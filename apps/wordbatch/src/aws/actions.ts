@@ -116,9 +116,9 @@ export function status(options: StatusOptions, context: StageContext, deps: AwsC
 
 /** `retry-failed`: re-runs the failed shards of a finished run over an index map, then merge. */
 export async function retryFailed(options: RetryFailedOptions, context: StageContext, deps: AwsCommandDeps): Promise<void> {
-  const s3 = (deps.s3Client ?? createS3Client)(context.env);
+  const objects = new ObjectStore((deps.s3Client ?? createS3Client)(context.env));
   try {
-    const store = objectRetryStore(new ObjectStore(s3), context.signal);
+    const store = objectRetryStore(objects, context.signal);
     await withBatch(deps, context, async (api) => {
       const snapshot = await describeRun(api, options.jobIds);
       const plan = await planRetry(snapshot, api, store, options);
@@ -139,6 +139,6 @@ export async function retryFailed(options: RetryFailedOptions, context: StageCon
       if (options.wait) await reportRun(api, [submitted[submitted.length - 1].jobId], options, deps, context);
     });
   } finally {
-    s3.destroy();
+    objects.destroy();
   }
 }

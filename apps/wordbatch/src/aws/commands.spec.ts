@@ -225,7 +225,7 @@ describe('wordbatch retry-failed over S3', () => {
       totals: { files: 8, bytes: 800 },
     };
     await store.put({ bucket: 'dst', key: 'plans/books.json' }, JSON.stringify(header));
-    store.client.destroy();
+    store.destroy();
   });
 
   afterAll(async () => {
@@ -241,7 +241,7 @@ describe('wordbatch retry-failed over S3', () => {
     expect(stdout).toContain('Re-running migrate for children 3, 7 (shards 3, 7) over s3://dst/out/p-books/retries/retry-1.json, then merge.');
     const store = new ObjectStore(createS3Client(server.env));
     expect(JSON.parse(await store.readText({ bucket: 'dst', key: 'out/p-books/retries/retry-1.json' }))).toEqual([3, 7]);
-    store.client.destroy();
+    store.destroy();
     const requests = batch.commandCalls(SubmitJobCommand).map((call) => call.args[0].input);
     expect(requests.map((request) => [request.jobName, request.arrayProperties?.size, request.containerOverrides?.command?.slice(-2)])).toEqual([
       ['books-retry1-migrate', 2, ['--index-map', 's3://dst/out/p-books/retries/retry-1.json']],

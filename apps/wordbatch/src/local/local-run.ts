@@ -36,9 +36,8 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
   // Only the folders this command creates are emptied: --data-dir may point anywhere.
   await Promise.all([rm(s3Dir, { recursive: true, force: true }), rm(logDir, { recursive: true, force: true })]);
   const server = await startLocalS3({ directory: s3Dir, buckets: [SOURCE_BUCKET, RESULTS_BUCKET] });
-  const client = createS3Client(server.env);
+  const store = new ObjectStore(createS3Client(server.env));
   try {
-    const store = new ObjectStore(client);
     let uploaded = 0;
     await forEachConcurrent(
       files,
@@ -74,7 +73,7 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
     });
     return { output, files: files.length, dataDir: options.dataDir };
   } finally {
-    client.destroy();
+    store.destroy();
     await server.close();
   }
 }
