@@ -85,6 +85,16 @@ describe('mergeCountLines', () => {
     ]);
   });
 
+  it('orders words padded with NUL bytes, which a key padded with zeros cannot tell apart', async () => {
+    const words = ['a', 'a\0', 'a\0\0\0\0\0', 'a\0\0\0\0\0\0', 'a\0\0\0\0\0\0\0', 'a\0\0\0\0\0\x01', 'a\x01'];
+    const result = await merged([
+      source('a', words.filter((_, index) => index % 2 === 0).map((word) => `${word}\t1\n`).join('')),
+      source('b', words.filter((_, index) => index % 2 === 1).map((word) => `${word}\t1\n`).join('')),
+      source('c', words.map((word) => `${word}\t1\n`).join('')),
+    ]);
+    expect(result.words).toEqual(words.map((word) => [word, 2]));
+  });
+
   it('sums a word repeated on consecutive lines, as the table did', async () => {
     expect((await merged([source('a', 'x\t1\nx\t2\n'), source('b', 'x\t4\n')])).words).toEqual([['x', 7]]);
   });

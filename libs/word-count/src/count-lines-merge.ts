@@ -13,7 +13,7 @@ export type MergedWordSink = (word: Buffer, length: number, count: number) => vo
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
-/** Leading bytes of a word packed into one number (6 bytes stay below 2^53, so exact). */
+/** Leading bytes of a word packed into its key (see wordKey). */
 const KEY_BYTES = 6;
 const EMPTY = new Uint8Array(0);
 
@@ -58,7 +58,7 @@ class SortedLines {
   bytes: Uint8Array = EMPTY;
   wordStart = 0;
   wordEnd = 0;
-  /** The word's first KEY_BYTES bytes, big-endian, zero-padded: most comparisons stop here. */
+  /** wordKey() of the word: most comparisons stop there. */
   key = 0;
   count = 0;
   /** Number of the current line, counted from 1. */
@@ -104,7 +104,7 @@ class SortedLines {
     }
     this.wordStart = start;
     this.wordEnd = tab;
-    this.key = tab - start < KEY_BYTES ? key * KEY_PADDING[tab - start] : key;
+    this.key = wordKey(key, tab - start);
     this.count = count;
     this.lineNumber++;
     this.nextLine = newline + 1;
@@ -147,19 +147,34 @@ class SortedLines {
   }
 }
 
-/** KEY_PADDING[n] shifts the key of an n-byte word into place, as if zeros followed it. */
-const KEY_PADDING = Array.from({ length: KEY_BYTES }, (_, length) => 256 ** (KEY_BYTES - length));
+/** KEY_PADDING[n] shifts the leading bytes of an n-byte word into place, as if zeros followed. */
+const KEY_PADDING = Array.from({ length: KEY_BYTES + 1 }, (_, length) => 256 ** (KEY_BYTES - length));
+
+/**
+ * A number that orders words as their bytes do: the first KEY_BYTES bytes, zero-padded, then
+ * the length capped at KEY_BYTES + 1 (under 2^51, so exact). Two words of at most KEY_BYTES
+ * bytes have equal keys only when they are equal, and a shorter word whose padded bytes
+ * equal a longer one's is its prefix, so it sorts first as its smaller length says. Only
+ * longer words with equal keys need their bytes compared, and those from KEY_BYTES on.
+ */
+function wordKey(leadingBytes: number, length: number): number {
+  const padded = length < KEY_BYTES ? leadingBytes * KEY_PADDING[length] : leadingBytes;
+  return padded * 8 + Math.min(length, KEY_BYTES + 1);
+}
 
 /** Code-point order of the two lines' words, which is the byte order of their UTF-8. */
 function precedes(a: SortedLines, b: SortedLines): boolean {
   if (a.key !== b.key) return a.key < b.key;
-  return compareBytes(a.bytes, a.wordStart, a.wordEnd, b.bytes, b.wordStart, b.wordEnd) < 0;
+  return a.wordEnd - a.wordStart > KEY_BYTES && compareBytes(a.bytes, a.wordStart, a.wordEnd, b.bytes, b.wordStart, b.wordEnd) < 0;
 }
 
-/** Negative, zero or positive as `a[aStart, aEnd)` sorts before, with or after `b[bStart, bEnd)`. */
+/**
+ * Negative, zero or positive as `a[aStart, aEnd)` sorts before, with or after `b[bStart, bEnd)`,
+ * two words longer than KEY_BYTES with equal keys (so equal up to KEY_BYTES).
+ */
 function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
   const shared = Math.min(aEnd - aStart, bEnd - bStart);
-  for (let offset = 0; offset < shared; offset++) {
+  for (let offset = KEY_BYTES; offset < shared; offset++) {
     const difference = a[aStart + offset] - b[bStart + offset];
     if (difference !== 0) return difference;
   }
@@ -225,6 +240,7 @@ class MergedWord {
   /** Negative, zero or positive as the line's word sorts before, with or after this word. */
   private compareWith(lines: SortedLines): number {
     if (lines.key !== this.key) return lines.key < this.key ? -1 : 1;
+    if (this.length <= KEY_BYTES) return 0;
     return compareBytes(lines.bytes, lines.wordStart, lines.wordEnd, this.word, 0, this.length);
   }
 
