@@ -1,9 +1,9 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { S3Path } from '@wordbatch/s3-path';
 import { retryDelayMs } from './retry';
+import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
 
 /** The same socket bound as the SDK client's handler (client.ts). */
 const MAX_SOCKETS = 64;
@@ -12,8 +12,6 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_TIMEOUT_MS = 120_000;
 /** Error bodies are a few hundred bytes of XML; never read more than this of one. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** SHA-256 of the empty body a GET sends. */
-const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['SlowDown', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'Throttling']);
@@ -27,7 +25,7 @@ export interface DirectGetOptions {
 /** Where a bucket's objects are fetched from, and how requests to it are signed. */
 interface BucketEndpoint {
   readonly url: URL;
-  readonly signer: SignatureV4;
+  readonly signer: RequestSigner;
 }
 
 /**
@@ -118,30 +116,17 @@ export class DirectGet {
     if (scheme?.name !== 'sigv4' || !scheme.signingRegion || Object.keys(resolved.headers ?? {}).length > 0) return undefined;
     const url = new URL(resolved.url.href);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    const signer = new SignatureV4({
-      credentials: config.credentials,
-      region: scheme.signingRegion,
-      service: scheme.signingName ?? 's3',
-      sha256: config.sha256,
-      // S3 signs the path as sent, already encoded once (keyPath), never encoded twice.
-      uriEscapePath: false,
-      applyChecksum: false,
-    });
+    const signer = new RequestSigner({ region: scheme.signingRegion, service: scheme.signingName ?? 's3' });
     return { url, signer };
   }
 
   private async getOnce(endpoint: BucketEndpoint, key: string, options: DirectGetOptions, attempt: string): Promise<IncomingMessage> {
     const { url, signer } = endpoint;
     const path = `${url.pathname.replace(/\/$/, '')}/${keyPath(key)}`;
-    const signed = await signer.sign({
-      method: 'GET',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path,
-      query: {},
-      headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_BODY_SHA256 },
-    });
+    const headers = signer.sign(
+      { method: 'GET', path, headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 } },
+      await this.client.config.credentials(),
+    );
     const https = url.protocol === 'https:';
     return new Promise<IncomingMessage>((resolve, reject) => {
       const request = (https ? httpsRequest : httpRequest)({
@@ -151,7 +136,7 @@ export class DirectGet {
         path,
         method: 'GET',
         // The SDK's attempt header, unsigned as the SDK sends it: servers and proxies can tell retries apart.
-        headers: { ...signed.headers, 'amz-sdk-request': attempt },
+        headers: { ...headers, 'amz-sdk-request': attempt },
         agent: https ? this.httpsAgent : this.httpAgent,
         signal: options.signal,
         timeout: IDLE_TIMEOUT_MS,
