@@ -181,17 +181,28 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
   return aEnd - aStart - (bEnd - bStart);
 }
 
-/** Restores the heap below `start`: the line whose word sorts first at the root. */
+/**
+ * Restores the heap below `start`: the line whose word sorts first at the root. Keys are
+ * compared inline, and bytes only when keys tie (see wordKey).
+ */
 function siftDown(heap: SortedLines[], start: number): void {
   const size = heap.length;
   const moving = heap[start];
+  const movingKey = moving.key;
   let parent = start;
   for (;;) {
     let child = parent * 2 + 1;
     if (child >= size) break;
-    if (child + 1 < size && precedes(heap[child + 1], heap[child])) child++;
-    if (!precedes(heap[child], moving)) break;
-    heap[parent] = heap[child];
+    let smaller = heap[child];
+    if (child + 1 < size) {
+      const right = heap[child + 1];
+      if (right.key < smaller.key || (right.key === smaller.key && precedes(right, smaller))) {
+        child++;
+        smaller = right;
+      }
+    }
+    if (smaller.key > movingKey || (smaller.key === movingKey && !precedes(smaller, moving))) break;
+    heap[parent] = smaller;
     parent = child;
   }
   heap[parent] = moving;
