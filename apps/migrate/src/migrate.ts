@@ -108,7 +108,7 @@ interface ShardTally {
 
 /** Streams every object of the shard, `concurrency` at a time, through `counter`. */
 async function countShard(
-  items: readonly PlanItem[],
+  items: Iterable<PlanItem>,
   header: PlanHeader,
   concurrency: number,
   deps: MigrateDeps,

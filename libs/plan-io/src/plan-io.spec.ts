@@ -68,7 +68,7 @@ describe('readShardList', () => {
   it('reads the list of its shard', async () => {
     await store.put({ bucket: DST, key: 'plans/p1/shard-00001.json' }, JSON.stringify(list));
     const parsedHeader = await readPlanHeader(store, { bucket: DST, key: 'plans/p1.json' });
-    expect((await readShardList(store, parsedHeader, 1)).items).toEqual(list.items);
+    expect([...(await readShardList(store, parsedHeader, 1)).items]).toEqual(list.items);
   });
 
   it('refuses a list that belongs to another plan or shard', async () => {

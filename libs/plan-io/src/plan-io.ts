@@ -1,13 +1,13 @@
 import { UsageError } from '@wordbatch/cli';
 import {
   assertPlanWritesOutsideSource,
+  parsePackedShardList,
   parsePlanHeader,
-  parseShardList,
   planCopyLocation,
   PlanFormatError,
   shardListLocation,
+  type PackedShardList,
   type PlanHeader,
-  type ShardList,
 } from '@wordbatch/plan-schema';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
@@ -51,19 +51,22 @@ export async function readPlanCopy(store: ObjectStore, copy: S3Path, signal?: Ab
   return header;
 }
 
-/** Reads one shard's item list and checks that it belongs to this plan and index. */
+/**
+ * Reads one shard's item list and checks that it belongs to this plan and index. Its items
+ * come packed: a shard may list 100,000 objects, and migrate holds them all while it counts.
+ */
 export async function readShardList(
   store: ObjectStore,
   header: PlanHeader,
   shardIndex: number,
   signal?: AbortSignal,
-): Promise<ShardList> {
+): Promise<PackedShardList> {
   const location = shardListLocation(header, shardIndex);
   const what = `shard list ${formatS3Path(location)}`;
   const text = await store.readText(location, { signal });
-  let list: ShardList;
+  let list: PackedShardList;
   try {
-    list = parseShardList(text, what);
+    list = parsePackedShardList(text, what);
   } catch (error) {
     throw asUsageError(error);
   }

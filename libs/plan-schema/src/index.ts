@@ -17,6 +17,8 @@ export type {
   TokenizerName,
 } from './schemas';
 export { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
+export { PackedPlanItems } from './packed-plan-items';
+export { parsePackedShardList, type PackedShardList } from './packed-shard-list';
 export {
   assertPlanWritesOutsideSource,
   mergeResultLocation,

@@ -8,6 +8,7 @@ import {
   resultsFolder,
   shardResultLocation,
 } from './layout';
+import { parsePackedShardList } from './packed-shard-list';
 import { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
 import { sampleHeader } from './sample-header.spec-helper';
 import { MAX_SHARD_COUNT, planHeaderSchema, type PlanHeader } from './schemas';
@@ -206,6 +207,53 @@ describe('shard documents on any input', () => {
         const text = edit === undefined ? JSON.stringify(document) : editText(JSON.stringify(document), edit);
         const result = outcome(() => parse(text, what));
         if ('error' in result) expectClearError(result.error, what);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('parsePackedShardList on any input', () => {
+  const shardList = {
+    version: 1,
+    kind: 'wordbatch-shard-list',
+    planId: 'p1-0123456789ab',
+    shardIndex: 0,
+    bytes: 10,
+    items: [
+      { name: 'a.txt', size: 10, etag: 'abc' },
+      { name: 'd\u00e9j\u00e0 "vu"/\u{1f600}.txt', size: 0, etag: 'def-2' },
+    ],
+  };
+  const layouts = [(document: Json) => JSON.stringify(document), (document: Json) => JSON.stringify(document, null, 2)];
+
+  /** The list with its items unpacked, or the error's message. */
+  function answer(parse: () => { items: Iterable<unknown> }): unknown {
+    const result = outcome(parse);
+    return 'ok' in result ? { ...result.ok, items: [...result.ok.items] } : { error: result.error.message };
+  }
+
+  it('answers a mutated or edited shard list exactly as parseShardList does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(mutation, { maxLength: 3 }),
+        fc.array(textEdit, { maxLength: 2 }),
+        fc.constantFrom(...layouts),
+        (changes, edits, layout) => {
+          const document = changes.reduce<Json>((current, change) => mutate(current, change), shardList as unknown as Json);
+          const text = edits.reduce((current, edit) => editText(current, edit), layout(document));
+          expect(answer(() => parsePackedShardList(text, WHAT))).toEqual(answer(() => parseShardList(text, WHAT)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers random JSON exactly as parseShardList does', () => {
+    fc.assert(
+      fc.property(jsonValue, (document) => {
+        const text = JSON.stringify(document);
+        expect(answer(() => parsePackedShardList(text, WHAT))).toEqual(answer(() => parseShardList(text, WHAT)));
       }),
       { numRuns: 1000 },
     );

@@ -1,0 +1,51 @@
+import { PackedPlanItems, PlanItemPacker } from './packed-plan-items';
+import type { PlanItem } from './schemas';
+
+function itemsNamed(count: number): PlanItem[] {
+  return Array.from({ length: count }, (_, index) => ({
+    name: `${'d\u00e9j\u00e0/'.repeat(index % 7)}part-${index}.txt`,
+    size: index * 1000,
+    etag: index % 5 === 0 ? `${index.toString(16)}-2` : index.toString(16).padStart(32, '0'),
+  }));
+}
+
+describe('PackedPlanItems', () => {
+  it('gives back every item as it was added, in order, past every growth of its arrays', () => {
+    const items = itemsNamed(5000);
+    const packed = PackedPlanItems.from(items);
+    expect(packed).toHaveLength(5000);
+    expect([...packed]).toEqual(items);
+    expect(packed.at(0)).toEqual(items[0]);
+    expect(packed.at(4999)).toEqual(items[4999]);
+  });
+
+  it('keeps names outside the Basic Multilingual Plane and empty ETags', () => {
+    const items = [
+      { name: '\u{1f600}', size: 1, etag: '' },
+      { name: 'a', size: 0, etag: '\u00ff' },
+    ];
+    expect([...PackedPlanItems.from(items)]).toEqual(items);
+  });
+
+  it('keeps an ETag with an unpaired surrogate exactly', () => {
+    const items = [
+      { name: 'a', size: 1, etag: '\ud800' },
+      { name: 'b', size: 2, etag: 'ok' },
+      { name: 'c', size: 3, etag: 'z\udfff' },
+    ];
+    expect([...PackedPlanItems.from(items)]).toEqual(items);
+  });
+
+  it('refuses an index outside the list', () => {
+    const packed = PackedPlanItems.from(itemsNamed(2));
+    expect(() => packed.at(2)).toThrow(RangeError);
+    expect(() => packed.at(-1)).toThrow(RangeError);
+    expect(() => packed.at(0.5)).toThrow(RangeError);
+  });
+
+  it('is empty when nothing was added', () => {
+    const packed = new PlanItemPacker().finish();
+    expect(packed).toHaveLength(0);
+    expect([...packed]).toEqual([]);
+  });
+});
