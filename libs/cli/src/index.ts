@@ -8,7 +8,7 @@ export {
   TransientError,
   UsageError,
 } from './errors';
-export { forEachConcurrent } from './concurrency';
+export { forEachConcurrent, sleep } from './concurrency';
 export { ExitCode, RETRYABLE_EXIT_CODES } from './exit-codes';
 export {
   parseChoiceFlag,

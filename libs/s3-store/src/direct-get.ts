@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { sleep } from '@wordbatch/cli';
 import type { S3Path } from '@wordbatch/s3-path';
 import { retryDelayMs } from './retry';
 import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
@@ -192,16 +193,4 @@ function isRetryable(error: unknown): boolean {
 /** A resolved client setting: the SDK types some as a value or a function returning it. */
 async function setting(value: boolean | (() => Promise<boolean | undefined>) | undefined): Promise<boolean | undefined> {
   return typeof value === 'function' ? value() : value;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -125,4 +125,23 @@ describe('ObjectStore.open when S3 answers with an error', () => {
     expect(error.message).toBe('access denied to s3://dst/plans/p.json (AccessDenied): Access Denied');
     expect(requests).toHaveLength(1);
   });
+
+  it('stops waiting to retry as soon as a SIGTERM comes', async () => {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    answers = [
+      (request, response) => {
+        serverError(request, response);
+        // While the client waits to retry (at least 125 ms, retry.ts).
+        setTimeout(() => {
+          abortedAt = Date.now();
+          controller.abort();
+        }, 40);
+      },
+    ];
+    const error = await failure(store.open(plan, { signal: controller.signal }));
+    expect(error.exitCode).toBe(ExitCode.Terminated);
+    expect(requests).toHaveLength(1);
+    expect(Date.now() - abortedAt).toBeLessThan(60);
+  });
 });

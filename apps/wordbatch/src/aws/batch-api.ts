@@ -8,26 +8,14 @@ import {
   type JobSummary,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
-import { AccessDeniedError, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/cli';
+import { AccessDeniedError, sleep, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/cli';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Waits `ms`, or rejects when `signal` aborts; injected so that tests never really wait. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export const realSleep: Sleep = sleep;
 
 /** DescribeJobs accepts at most this many job ids per call. */
 export const DESCRIBE_BATCH_SIZE = 100;
