@@ -1,14 +1,11 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, keepAliveAgents } from './connections';
 import { ObjectStore } from './object-store';
 import { BoundedRetryStrategy } from './retry';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Enough sockets for the stages' bounded concurrency, never an unbounded pool. */
-const MAX_SOCKETS = 64;
 const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
@@ -41,10 +38,9 @@ export function createS3Client(env: Env): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: 10_000,
-      requestTimeout: 120_000,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: IDLE_TIMEOUT_MS,
+      ...keepAliveAgents(),
     }),
   });
 }

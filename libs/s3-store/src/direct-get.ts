@@ -1,16 +1,12 @@
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { sleep } from '@wordbatch/cli';
 import type { S3Path } from '@wordbatch/s3-path';
+import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, keepAliveAgents } from './connections';
 import { retryDelayMs } from './retry';
 import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
 
-/** The same socket bound as the SDK client's handler (client.ts). */
-const MAX_SOCKETS = 64;
-const CONNECT_TIMEOUT_MS = 10_000;
-/** Longest silence on a connection, before or during the body. */
-const IDLE_TIMEOUT_MS = 120_000;
 /** Error bodies are a few hundred bytes of XML; never read more than this of one. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -60,8 +56,7 @@ class S3ResponseError extends Error {
  */
 export class DirectGet {
   private readonly endpoints = new Map<string, Promise<BucketEndpoint | undefined>>();
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  private readonly agents = keepAliveAgents();
 
   constructor(private readonly client: S3Client) {}
 
@@ -85,8 +80,8 @@ export class DirectGet {
   }
 
   destroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.agents.httpAgent.destroy();
+    this.agents.httpsAgent.destroy();
   }
 
   private endpointOf(bucket: string): Promise<BucketEndpoint | undefined> {
@@ -138,7 +133,7 @@ export class DirectGet {
         method: 'GET',
         // The SDK's attempt header, unsigned as the SDK sends it: servers and proxies can tell retries apart.
         headers: { ...headers, 'amz-sdk-request': attempt },
-        agent: https ? this.httpsAgent : this.httpAgent,
+        agent: https ? this.agents.httpsAgent : this.agents.httpAgent,
         signal: options.signal,
         timeout: IDLE_TIMEOUT_MS,
       });
