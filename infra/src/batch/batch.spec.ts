@@ -49,6 +49,7 @@ describe('AWS Batch on Fargate (the default)', () => {
         attempts: 3,
         evaluate_on_exit: [
           { action: 'RETRY', on_status_reason: 'Host EC2*' },
+          { action: 'RETRY', on_status_reason: 'Task failed to start' },
           { action: 'RETRY', on_exit_code: '75' },
           { action: 'EXIT', on_exit_code: '*' },
           { action: 'EXIT', on_reason: '*' },
@@ -63,8 +64,6 @@ describe('AWS Batch on Fargate (the default)', () => {
     expect(container).toMatchObject({
       readonlyRootFilesystem: true,
       linuxParameters: { initProcessEnabled: true },
-      volumes: [{ name: 'scratch' }],
-      mountPoints: [{ sourceVolume: 'scratch', containerPath: '/tmp', readOnly: false }],
       logConfiguration: {
         logDriver: 'awslogs',
         options: {
@@ -76,6 +75,12 @@ describe('AWS Batch on Fargate (the default)', () => {
       networkConfiguration: { assignPublicIp: 'DISABLED' },
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
     });
+  });
+
+  it.each(STAGE_NAMES)('gives the %s container no volume: a Fargate bind mount is root-owned 0755, unwritable for uid 65532', (stage) => {
+    const container = containerOf(jobDefinition(tf, `wordbatch-${stage}`));
+    expect(container).not.toHaveProperty('volumes');
+    expect(container).not.toHaveProperty('mountPoints');
   });
 
   it('keeps logs for the retention period', () => {

@@ -13,17 +13,18 @@ export interface ContainerPropertiesInput {
   readonly cpuArchitecture: 'X86_64' | 'ARM64';
 }
 
-/** The one writable path in a stage's container. */
-export const SCRATCH_PATH = '/tmp';
-
 /**
  * The containerProperties of a stage's job definition (Batch takes them as JSON).
  *
- * The root filesystem is read-only: the stages keep their data in memory and in S3, so a
- * write anywhere else is a bug or an intrusion. A scratch volume at /tmp stays writable for
- * what Node or a library may put there; it is an unnamed-host volume because Fargate
- * supports neither tmpfs nor host paths. The init process reaps zombies and forwards
- * SIGTERM, which Node as PID 1 does not do well.
+ * The root filesystem is read-only and nothing is writable: the stages keep their data in
+ * memory and in S3 and never write a file (neither they nor Node nor the libraries they
+ * bundle use a temporary directory), so a write anywhere is a bug or an intrusion. There is
+ * no scratch volume: Fargate supports neither tmpfs nor host paths, and the volume it does
+ * offer (a bind mount without a host path) is created owned by root with mode 0755, which
+ * the images' user 65532 cannot write to anyway
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html). The
+ * rehearsal runs the images this way. The init process reaps zombies and forwards SIGTERM,
+ * which Node as PID 1 does not do well.
  */
 export function containerProperties(input: ContainerPropertiesInput): Record<string, unknown> {
   return {
@@ -46,8 +47,6 @@ export function containerProperties(input: ContainerPropertiesInput): Record<str
     },
     linuxParameters: { initProcessEnabled: true },
     readonlyRootFilesystem: true,
-    volumes: [{ name: 'scratch' }],
-    mountPoints: [{ sourceVolume: 'scratch', containerPath: SCRATCH_PATH, readOnly: false }],
     ...(input.fargate
       ? {
           fargatePlatformConfiguration: { platformVersion: 'LATEST' },

@@ -60,13 +60,20 @@ describe('retryStrategy', () => {
     expect(decide(strategy.evaluateOnExit, { statusReason, exitCode: ExitCode.Terminated })).toBe('RETRY');
   });
 
-  it('does not retry a container that never started', () => {
+  it.each([
+    'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+    'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed',
+  ])('retries a task that never started (%s)', (reason) => {
+    expect(decide(strategy.evaluateOnExit, { reason, statusReason: 'Task failed to start' })).toBe('RETRY');
+  });
+
+  it('does not mistake a container that ran and failed for one that never started', () => {
     expect(
-      decide(strategy.evaluateOnExit, {
-        reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
-        statusReason: 'Task failed to start',
-      }),
+      decide(strategy.evaluateOnExit, { exitCode: 4, statusReason: 'Essential container in task exited' }),
     ).toBe('EXIT');
+    expect(decide(strategy.evaluateOnExit, { reason: 'OutOfMemoryError: Container killed due to memory usage' })).toBe(
+      'EXIT',
+    );
   });
 
   it('ends with rules that match anything, so Batch never falls back to retrying', () => {
@@ -77,6 +84,6 @@ describe('retryStrategy', () => {
   });
 
   it('refuses more retryable codes than Batch has rules for', () => {
-    expect(() => retryStrategy(3, [75, 76, 77, 78])).toThrow(/allows 5 evaluateOnExit rules; 7 needed/);
+    expect(() => retryStrategy(3, [75, 76, 77, 78])).toThrow(/allows 5 evaluateOnExit rules; 8 needed/);
   });
 });

@@ -14,18 +14,35 @@ export interface ObjectPrefixes {
 }
 
 /**
+ * Why a grant stays although a clean run may never exercise it. The rehearsal fails on any
+ * granted-but-unused permission that has no such reason; the roles carry these reasons as
+ * tags (`kept:<Sid>`), so they travel with the deployed role.
+ */
+const WHY_KEPT = {
+  abortMultipart:
+    'lib-storage aborts a failed multipart upload before it rethrows: a denied abort turns a transient error into AccessDenied and exit 4',
+  listFor404:
+    'S3 answers 404 and exit 3 rather than 403 and exit 4 for a missing object only to a caller allowed to ListBucket the bucket',
+} as const;
+
+/**
  * What each stage's job role may do in S3, and nothing more:
  *
- * | stage   | source bucket      | destination bucket                                        |
- * |---------|--------------------|-----------------------------------------------------------|
- * | plan    | ListBucket         | GetObject plans/*, PutObject plans/* and out/* (plan.json)  |
- * | migrate | ListBucket, GetObject * | ListBucket (plans/, out/ only), GetObject plans/* and out/*, PutObject out/* |
- * | merge   | -                  | ListBucket (out/ only), GetObject plans/* and out/*, PutObject out/* |
+ * | stage   | source bucket           | destination bucket                                                       |
+ * |---------|-------------------------|--------------------------------------------------------------------------|
+ * | plan    | ListBucket              | PutObject + AbortMultipartUpload plans/* and out/* (plan.json)           |
+ * | migrate | ListBucket, GetObject * | ListBucket, GetObject plans/* and out/*, PutObject + AbortMultipartUpload out/* |
+ * | merge   | -                       | ListBucket, GetObject plans/* and out/*, PutObject + AbortMultipartUpload out/* |
  *
- * plan only lists the source (the listing carries sizes and ETags). migrate never lists for
- * its own sake, but without ListBucket S3 answers 403 instead of 404 for a missing object,
- * which would turn "deleted since planned" (exit 3) into "access denied" (exit 4). migrate
- * reads out/* for a retry's index map. Nobody deletes.
+ * plan only lists the source (the listing carries sizes and ETags) and reads nothing back.
+ * migrate never lists the destination for its own sake, but without ListBucket S3 answers
+ * 403 instead of 404 for a missing object, which would turn "deleted since planned" or
+ * "no such plan" (exit 3) into "access denied" (exit 4). The destination's ListBucket has no
+ * s3:prefix condition: S3 decides 404 against 403 with the GetObject request's context,
+ * which has no s3:prefix, so a prefix-conditioned grant would never give the 404. The
+ * destination holds only wordbatch's plans/ and out/, so listing it reveals nothing else.
+ * Every writer may abort its own multipart uploads (lib-storage's cleanup on failure);
+ * lib-storage never lists parts, so ListMultipartUploadParts is not granted. Nobody deletes.
  */
 export function stageGrants(
   buckets: BucketArns,
@@ -33,33 +50,32 @@ export function stageGrants(
 ): Readonly<Record<StageName, readonly PolicyStatement[]>> {
   const plans = `${buckets.destination}/${prefixes.plans}*`;
   const results = `${buckets.destination}/${prefixes.results}*`;
+  const listDestination: PolicyStatement = {
+    sid: 'ListDestination',
+    actions: ['s3:ListBucket'],
+    resources: [buckets.destination],
+    whyKept: WHY_KEPT.listFor404,
+  };
+  const write = (sid: string, resources: readonly string[]): PolicyStatement[] => [
+    { sid, actions: ['s3:PutObject'], resources },
+    { sid: `${sid}AbortMultipart`, actions: ['s3:AbortMultipartUpload'], resources, whyKept: WHY_KEPT.abortMultipart },
+  ];
   return {
     plan: [
       { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source] },
-      { sid: 'ReadPlans', actions: ['s3:GetObject'], resources: [plans] },
-      { sid: 'WritePlans', actions: ['s3:PutObject'], resources: [plans, results] },
+      ...write('WritePlans', [plans, results]),
     ],
     migrate: [
       { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source] },
-      {
-        sid: 'ListPlansAndResults',
-        actions: ['s3:ListBucket'],
-        resources: [buckets.destination],
-        conditions: { StringLike: { 's3:prefix': [`${prefixes.plans}*`, `${prefixes.results}*`] } },
-      },
+      listDestination,
       { sid: 'ReadSource', actions: ['s3:GetObject'], resources: [`${buckets.source}/*`] },
       { sid: 'ReadPlansAndResults', actions: ['s3:GetObject'], resources: [plans, results] },
-      { sid: 'WriteResults', actions: ['s3:PutObject'], resources: [results] },
+      ...write('WriteResults', [results]),
     ],
     merge: [
-      {
-        sid: 'ListResults',
-        actions: ['s3:ListBucket'],
-        resources: [buckets.destination],
-        conditions: { StringLike: { 's3:prefix': [`${prefixes.results}*`] } },
-      },
+      listDestination,
       { sid: 'ReadPlansAndResults', actions: ['s3:GetObject'], resources: [plans, results] },
-      { sid: 'WriteResults', actions: ['s3:PutObject'], resources: [results] },
+      ...write('WriteResults', [results]),
     ],
   };
 }

@@ -67,28 +67,52 @@ describe('IAM: least privilege per role', () => {
   const expected: Record<string, string[]> = {
     'wordbatch-plan-job': [
       `Allow s3:ListBucket ${SRC}`,
-      `Allow s3:GetObject ${DST}/plans/*`,
       `Allow s3:PutObject ${DST}/plans/*`,
       `Allow s3:PutObject ${DST}/out/*`,
+      `Allow s3:AbortMultipartUpload ${DST}/plans/*`,
+      `Allow s3:AbortMultipartUpload ${DST}/out/*`,
     ],
     'wordbatch-migrate-job': [
       `Allow s3:ListBucket ${SRC}`,
-      `Allow s3:ListBucket ${DST} {"StringLike":{"s3:prefix":["plans/*","out/*"]}}`,
+      `Allow s3:ListBucket ${DST}`,
       `Allow s3:GetObject ${SRC}/*`,
       `Allow s3:GetObject ${DST}/plans/*`,
       `Allow s3:GetObject ${DST}/out/*`,
       `Allow s3:PutObject ${DST}/out/*`,
+      `Allow s3:AbortMultipartUpload ${DST}/out/*`,
     ],
     'wordbatch-merge-job': [
-      `Allow s3:ListBucket ${DST} {"StringLike":{"s3:prefix":["out/*"]}}`,
+      `Allow s3:ListBucket ${DST}`,
       `Allow s3:GetObject ${DST}/out/*`,
       `Allow s3:GetObject ${DST}/plans/*`,
       `Allow s3:PutObject ${DST}/out/*`,
+      `Allow s3:AbortMultipartUpload ${DST}/out/*`,
     ],
   };
 
   it.each(Object.keys(expected))('%s holds exactly its S3 grants', (roleName) => {
     expect(permissionsOfRole(tf, roleName)).toEqual([...expected[roleName]].sort());
+  });
+
+  it.each(Object.keys(expected))('lets %s abort exactly the multipart uploads it may start', (roleName) => {
+    const grants = permissionsOfRole(tf, roleName);
+    const puts = grants.filter((grant) => grant.startsWith('Allow s3:PutObject ')).map((grant) => grant.split(' ')[2]);
+    const aborts = grants.filter((grant) => grant.startsWith('Allow s3:AbortMultipartUpload ')).map((grant) => grant.split(' ')[2]);
+    expect(puts.length).toBeGreaterThan(0);
+    expect(aborts.sort()).toEqual(puts.sort());
+  });
+
+  it.each(Object.keys(expected))('tags %s with why each grant a clean run may not use is kept', (roleName) => {
+    const tags = tf.find('aws_iam_role', 'name', roleName).body.tags as Record<string, string>;
+    expect(Object.keys(tags).sort()).toEqual(
+      roleName === 'wordbatch-plan-job'
+        ? ['kept:WritePlansAbortMultipart']
+        : ['kept:ListDestination', 'kept:WriteResultsAbortMultipart'],
+    );
+    for (const value of Object.values(tags)) {
+      // IAM tag values: at most 256 characters of letters, digits, spaces and _ . : / = + - @.
+      expect(value).toMatch(/^[\p{L}\p{N} _.:/=+\-@]{20,256}$/u);
+    }
   });
 
   it('gives the execution role image pulls from the three repositories and log writes, nothing else', () => {
@@ -139,10 +163,11 @@ describe('IAM: least privilege per role', () => {
     );
     expect(permissionsOfRole(custom, 'wordbatch-merge-job')).toEqual(
       [
-        `Allow s3:ListBucket ${dst} {"StringLike":{"s3:prefix":["runs/results/*"]}}`,
+        `Allow s3:ListBucket ${dst}`,
         `Allow s3:GetObject ${dst}/runs/results/*`,
         `Allow s3:GetObject ${dst}/runs/plans/*`,
         `Allow s3:PutObject ${dst}/runs/results/*`,
+        `Allow s3:AbortMultipartUpload ${dst}/runs/results/*`,
       ].sort(),
     );
   });

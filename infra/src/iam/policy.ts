@@ -6,6 +6,25 @@ export interface PolicyStatement {
   readonly resources: readonly string[];
   readonly principals?: Readonly<Record<string, string | readonly string[]>>;
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  /**
+   * Why the grant stays although a normal run may not use it. Not part of the policy
+   * document (IAM has no comments); the role carries it as a tag.
+   */
+  readonly whyKept?: string;
+}
+
+/**
+ * The `kept:<Sid>` tags stating why a statement is kept though a run may not use it. Tag
+ * values allow letters, digits, spaces and `_ . : / = + - @` only, up to 256 characters.
+ */
+export function keptTags(statements: readonly PolicyStatement[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const statement of statements) {
+    if (statement.whyKept === undefined) continue;
+    const value = statement.whyKept.replace(/[^\p{L}\p{N} _.:/=+\-@]/gu, ' ').replace(/ +/g, ' ').slice(0, 256);
+    tags[`kept:${statement.sid}`] = value;
+  }
+  return tags;
 }
 
 /**

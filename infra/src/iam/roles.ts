@@ -12,7 +12,7 @@ import {
   type ObjectPrefixes,
   stageGrants,
 } from './grants';
-import { assumeRolePolicy, policyDocument } from './policy';
+import { assumeRolePolicy, keptTags, policyDocument } from './policy';
 
 export interface RolesProps {
   readonly names: ResourceNames;
@@ -59,6 +59,7 @@ export class Roles extends Construct {
         name: props.names.jobRoles[stage],
         description: `wordbatch ${stage}: ${STAGES[stage].description}`,
         assumeRolePolicy: tasksTrust,
+        tags: keptTags(grants[stage]),
       });
       new IamRolePolicy(this, `${stage}-job-policy`, {
         role: jobRoles[stage].name,

@@ -11,7 +11,7 @@ describe('network', () => {
     it('creates a VPC with private subnets and no way to the internet', () => {
       expect(tf.json).toHaveResourceWithProperties(Vpc, { enable_dns_hostnames: true, enable_dns_support: true });
       const subnets = Object.values(tf.resources('aws_subnet'));
-      expect(subnets).toHaveLength(2);
+      expect(subnets).toHaveLength(1);
       for (const subnet of subnets) expect(subnet.map_public_ip_on_launch).toBe(false);
       for (const type of ['aws_internet_gateway', 'aws_nat_gateway', 'aws_eip', 'aws_route']) {
         expect({ type, resources: tf.resources(type) }).toEqual({ type, resources: {} });
@@ -54,10 +54,46 @@ describe('network', () => {
       expect(tf.json).toHaveResourceWithProperties(BatchComputeEnvironment, {
         compute_resources: expect.objectContaining({
           security_group_ids: [jobsRef],
-          subnets: Object.keys(tf.resources('aws_subnet')).map((id) => ref('aws_subnet', id, 'id')),
+          subnets: `\${aws_subnet.${Object.keys(tf.resources('aws_subnet'))[0]}[*].id}`,
         }),
       });
       expect(vpcId).toBeDefined();
+    });
+  });
+
+  describe('picks its zones from what the region offers, not from sorted names', () => {
+    const tf = synthStack({ network: { availabilityZones: 3 } });
+    const dataOf = (type: string) => (JSON.parse(tf.json) as { data: Record<string, Record<string, Record<string, unknown>>> }).data[type];
+    const [zonesId] = Object.keys(dataOf('aws_availability_zones'));
+    const [subnetId] = Object.keys(tf.resources('aws_subnet'));
+    const subnet = tf.resources('aws_subnet')[subnetId];
+
+    it('keeps only regular Availability Zones that need no opt-in (no Local or Wavelength Zones)', () => {
+      expect(dataOf('aws_availability_zones')[zonesId]).toEqual({
+        state: 'available',
+        filter: [
+          { name: 'zone-type', values: ['availability-zone'] },
+          { name: 'opt-in-status', values: ['opt-in-not-required'] },
+        ],
+      });
+    });
+
+    it('keeps only zones where every interface endpoint is offered', () => {
+      const services = Object.values(dataOf('aws_vpc_endpoint_service')).map((service) => service.service_name);
+      expect(services.sort()).toEqual(['ecr.api', 'ecr.dkr', 'logs'].map((s) => `com.amazonaws.us-east-1.${s}`));
+      for (const id of Object.keys(dataOf('aws_vpc_endpoint_service'))) {
+        expect(subnet.availability_zone).toContain(`tolist(data.aws_vpc_endpoint_service.${id}.availability_zones)`);
+      }
+      expect(subnet.availability_zone).toMatch(
+        new RegExp(`^\\$\\{element\\(sort\\(setintersection\\(data\\.aws_availability_zones\\.${zonesId}\\.names, .*\\), count\\.index\\)\\}$`),
+      );
+    });
+
+    it('makes one subnet per zone, never more subnets than usable zones', () => {
+      expect(subnet.count).toMatch(/^\$\{min\(3, length\(sort\(setintersection\(/);
+      expect(subnet.cidr_block).toBe('${cidrsubnet("10.42.0.0/16", 4, count.index)}');
+      const [association] = Object.values(tf.resources('aws_route_table_association'));
+      expect(association.count).toBe(subnet.count);
     });
   });
 

@@ -1,4 +1,5 @@
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { DataAwsVpcEndpointService } from '@cdktf/provider-aws/lib/data-aws-vpc-endpoint-service';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -7,7 +8,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Fn } from 'cdktf';
+import { Fn, ref, TerraformCount, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** Where the jobs run: the subnets and security groups handed to the compute environment. */
@@ -50,23 +51,26 @@ export class PrivateNetwork extends Construct {
       enableDnsHostnames: true,
       tags: name('vpc'),
     });
-    const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available' });
+    const services = props.ec2Hosts ? [...FARGATE_ENDPOINTS, ...EC2_HOST_ENDPOINTS] : FARGATE_ENDPOINTS;
+    const zoneNames = usableZones(this, props.region, services);
+    // As many subnets as asked for, but never more than the region has usable zones: an
+    // interface endpoint takes at most one subnet per zone.
+    const subnetCount = TerraformCount.of(Fn.min([props.availabilityZones, Fn.lengthOf(zoneNames)]));
     const routeTable = new RouteTable(this, 'private-routes', { vpcId: vpc.id, tags: name('private') });
-    const subnets: Subnet[] = [];
-    for (let index = 0; index < props.availabilityZones; index += 1) {
-      const subnet = new Subnet(this, `private-${index}`, {
-        vpcId: vpc.id,
-        cidrBlock: Fn.cidrsubnet(props.cidr, 4, index),
-        availabilityZone: Fn.element(zones.names, index),
-        mapPublicIpOnLaunch: false,
-        tags: name(`private-${index}`),
-      });
-      new RouteTableAssociation(this, `private-${index}-routes`, {
-        subnetId: subnet.id,
-        routeTableId: routeTable.id,
-      });
-      subnets.push(subnet);
-    }
+    const subnet = new Subnet(this, 'private', {
+      count: subnetCount,
+      vpcId: vpc.id,
+      cidrBlock: Fn.cidrsubnet(props.cidr, 4, subnetCount.index),
+      availabilityZone: Fn.element(zoneNames, subnetCount.index),
+      mapPublicIpOnLaunch: false,
+      tags: { Name: `${props.namePrefix}-private-\${count.index}` },
+    });
+    const subnetIds = Token.asList(ref(`${subnet.fqn}[*].id`));
+    new RouteTableAssociation(this, 'private-routes-association', {
+      count: subnetCount,
+      subnetId: Fn.element(subnetIds, subnetCount.index),
+      routeTableId: routeTable.id,
+    });
 
     const jobs = new SecurityGroup(this, 'jobs', {
       name: `${props.namePrefix}-jobs`,
@@ -103,23 +107,47 @@ export class PrivateNetwork extends Construct {
       routeTableIds: [routeTable.id],
       tags: name('s3'),
     });
-    const services = props.ec2Hosts ? [...FARGATE_ENDPOINTS, ...EC2_HOST_ENDPOINTS] : FARGATE_ENDPOINTS;
     for (const service of services) {
       new VpcEndpoint(this, service, {
         vpcId: vpc.id,
         serviceName: `com.amazonaws.${props.region}.${service}`,
         vpcEndpointType: 'Interface',
         privateDnsEnabled: true,
-        subnetIds: subnets.map((subnet) => subnet.id),
+        subnetIds,
         securityGroupIds: [endpoints.id],
         tags: name(service),
       });
     }
 
     this.network = {
-      subnetIds: subnets.map((subnet) => subnet.id),
+      subnetIds,
       securityGroupIds: [jobs.id],
       vpcId: vpc.id,
     };
   }
+}
+
+/**
+ * The zones the subnets may go in, as a sorted list of names: regular Availability Zones
+ * only (no Local or Wavelength Zones, which sort among them by name, e.g. us-east-1-bos-1a,
+ * and offer neither Fargate nor interface endpoints), that need no opt-in, and in which
+ * every interface endpoint the jobs need is offered.
+ */
+function usableZones(scope: Construct, region: string, services: readonly string[]): string[] {
+  const zones = new DataAwsAvailabilityZones(scope, 'zones', {
+    state: 'available',
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html
+    filter: [
+      { name: 'zone-type', values: ['availability-zone'] },
+      { name: 'opt-in-status', values: ['opt-in-not-required'] },
+    ],
+  });
+  const offered = services.map(
+    (service) =>
+      new DataAwsVpcEndpointService(scope, `${service}-zones`, {
+        serviceName: `com.amazonaws.${region}.${service}`,
+        serviceType: 'Interface',
+      }).availabilityZones,
+  );
+  return Fn.sort(Fn.setintersection(zones.names, offered));
 }
