@@ -25,12 +25,15 @@ interface BucketEndpoint {
   readonly signer: RequestSigner;
 }
 
+/** How far the corrected clock may be from the server's before the SDK corrects it again. */
+const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
+
 /**
  * An error shaped like the SDK's (name = S3 error code, $metadata.httpStatusCode), so that
  * toStageError maps a direct GET's failure exactly as it maps the SDK's.
  */
 class S3ResponseError extends Error {
-  readonly $metadata: { httpStatusCode: number };
+  readonly $metadata: { httpStatusCode: number; clockSkewCorrected?: boolean };
   constructor(
     override readonly name: string,
     message: string,
@@ -39,6 +42,11 @@ class S3ResponseError extends Error {
     super(message);
     this.$metadata = { httpStatusCode: status };
   }
+}
+
+/** The part of the S3 client's resolved configuration that holds its clock correction. */
+interface ClockOffsetHolder {
+  systemClockOffset?: number;
 }
 
 /**
@@ -53,6 +61,14 @@ class S3ResponseError extends Error {
  *
  * Buckets whose endpoint needs more than plain SigV4 (S3 Express directory buckets,
  * multi-region access points) are reported as unsupported, and the caller uses the SDK.
+ *
+ * The clock correction is the SDK client's own `systemClockOffset`: requests are signed at
+ * the corrected time, and every answer's `Date` (or an error's `ServerTime`) moves the offset
+ * when the corrected clock is five minutes or more away from it, exactly as the SDK's SigV4
+ * signer does; an error answered while the clock was wrong (RequestTimeTooSkewed,
+ * RequestExpired, a 403 SignatureDoesNotMatch) is then retried, as the SDK retries errors
+ * whose clock skew it corrected. So a host whose clock is off by more than S3's 15 minutes
+ * loses one request, then GETs, lists and writes all work, sharing one correction.
  */
 export class DirectGet {
   private readonly endpoints = new Map<string, Promise<BucketEndpoint | undefined>>();
@@ -74,7 +90,8 @@ export class DirectGet {
         return await this.getOnce(endpoint, path.key, options, `attempt=${attempt}; max=${maxAttempts}`);
       } catch (error) {
         if (attempt >= maxAttempts || !isRetryable(error) || options.signal?.aborted) throw error;
-        await sleep(retryDelayMs(attempt), options.signal);
+        // A corrected clock needs no wait: the next signature is simply right.
+        if (!isClockSkewCorrected(error)) await sleep(retryDelayMs(attempt), options.signal);
       }
     }
   }
@@ -119,15 +136,18 @@ export class DirectGet {
   private async getOnce(endpoint: BucketEndpoint, key: string, options: DirectGetOptions, attempt: string): Promise<IncomingMessage> {
     const { url, signer } = endpoint;
     const path = `${url.pathname.replace(/\/$/, '')}/${keyPath(key)}`;
+    const clock = this.client.config as ClockOffsetHolder;
     const headers = signer.sign(
       { method: 'GET', path, headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 } },
       await this.client.config.credentials(),
+      new Date(Date.now() + (clock.systemClockOffset ?? 0)),
     );
     const https = url.protocol === 'https:';
     return new Promise<IncomingMessage>((resolve, reject) => {
       const request = (https ? httpsRequest : httpRequest)({
         protocol: url.protocol,
-        hostname: url.hostname,
+        // An IPv6 literal keeps its brackets in the Host header (url.host) but not for the socket.
+        hostname: socketHost(url),
         port: url.port || undefined,
         path,
         method: 'GET',
@@ -147,8 +167,15 @@ export class DirectGet {
       request.on('error', reject);
       request.on('response', (response) => {
         const status = response.statusCode ?? 0;
-        if (status === 200 || status === 206) resolve(response);
-        else readError(response, status).then(reject, reject);
+        if (status === 200 || status === 206) {
+          correctClock(clock, response.headers.date);
+          resolve(response);
+        } else {
+          readError(response, status).then((error) => {
+            if (correctClock(clock, error.serverTime ?? response.headers.date)) error.s3.$metadata.clockSkewCorrected = true;
+            reject(error.s3);
+          }, reject);
+        }
       });
       request.end();
     });
@@ -163,8 +190,30 @@ export function keyPath(key: string): string {
     .join('/');
 }
 
-/** The S3 error an unsuccessful response carries in its XML body. */
-async function readError(response: IncomingMessage, status: number): Promise<S3ResponseError> {
+/** The host to open a socket to: the URL's hostname, without the brackets of an IPv6 literal. */
+export function socketHost(url: URL): string {
+  return url.hostname.startsWith('[') && url.hostname.endsWith(']') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+/**
+ * Moves the shared clock offset to the server's time when the corrected clock is five
+ * minutes or more away from it (the SDK's getUpdatedSystemClockOffset). True when it moved.
+ */
+export function correctClock(clock: ClockOffsetHolder, serverTime: string | undefined, now = Date.now()): boolean {
+  if (serverTime === undefined) return false;
+  const server = Date.parse(serverTime);
+  const offset = clock.systemClockOffset ?? 0;
+  if (Number.isNaN(server) || Math.abs(now + offset - server) < CLOCK_SKEW_TOLERANCE_MS) return false;
+  clock.systemClockOffset = server - now;
+  return true;
+}
+
+function isClockSkewCorrected(error: unknown): boolean {
+  return error instanceof S3ResponseError && error.$metadata.clockSkewCorrected === true;
+}
+
+/** The S3 error an unsuccessful response carries in its XML body, and the server time it names. */
+async function readError(response: IncomingMessage, status: number): Promise<{ s3: S3ResponseError; serverTime?: string }> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of response as AsyncIterable<Buffer>) {
@@ -174,12 +223,14 @@ async function readError(response: IncomingMessage, status: number): Promise<S3R
   const body = Buffer.concat(chunks).toString('utf8');
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] || `Http${status}`;
   const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] || `HTTP ${status}`;
-  return new S3ResponseError(code, message, status);
+  // RequestTimeTooSkewed names the server's time; the Date header says it for every answer.
+  const serverTime = /<ServerTime>([^<]*)<\/ServerTime>/.exec(body)?.[1];
+  return { s3: new S3ResponseError(code, message, status), serverTime };
 }
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof S3ResponseError) {
-    return error.name === 'TimeoutError' || RETRYABLE_STATUS.has(error.$metadata.httpStatusCode) || RETRYABLE_CODES.has(error.name);
+    return isClockSkewCorrected(error) || error.name === 'TimeoutError' || RETRYABLE_STATUS.has(error.$metadata.httpStatusCode) || RETRYABLE_CODES.has(error.name);
   }
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code);
