@@ -129,7 +129,7 @@ describe('shards and plans', () => {
 describe('bad plans', () => {
   it.each([
     ['not JSON', '{ nope', /plan s3:\/\/fail-results\/plans\/bad\.json is not valid JSON/],
-    ['a newer format', JSON.stringify({ version: 2 }), /has format version 2; this build reads version 1/],
+    ['a newer format', JSON.stringify({ version: 3 }), /has format version 3; this build reads versions 1 and 2/],
     ['a wrong shape', JSON.stringify({ version: 1, kind: 'wordbatch-plan' }), /field "id" is missing/],
   ])('rejects %s (exit 2)', async (_case, body, message) => {
     await s3.store.put({ bucket: DST, key: 'plans/bad.json' }, body);

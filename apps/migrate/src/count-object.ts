@@ -16,7 +16,7 @@ const BODY_ATTEMPTS = 4;
 
 /**
  * Streams one planned object through a word counter, never holding it whole. Reads exactly
- * the planned version (ETag); a connection that breaks mid-body is re-read from the start
+ * the planned version (its version id when the plan names one, and its ETag); a connection that breaks mid-body is re-read from the start
  * with a fresh counter, so the object is counted exactly once. `openCounter` gives the
  * counter (count-pool.ts): only an ended counter's counts reach the shard.
  */
@@ -47,7 +47,7 @@ async function countOnce(
   openCounter: (plannedBytes: number) => FileCounter,
 ): Promise<ObjectOutcome> {
   const location = sourceLocation(header, item.name);
-  const { body } = await store.open(location, { ifMatch: item.etag, signal });
+  const { body } = await store.open(location, { ifMatch: item.etag, versionId: item.versionId, signal });
   const counter = openCounter(item.size);
   // UTF-8 as is, a BOM dropped, UTF-16 with a BOM decoded; a NUL means binary (source-text.ts).
   const text = new SourceText();

@@ -60,7 +60,8 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
     await counter.close();
   }
   const { counts: shardCounts, files, bytes, words, skipped } = tally;
-
+  // Objects the plan was given but did not find (plan --allow-missing) are listed with the rest.
+  skipped.push(...(list.skipped ?? []));
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const stats = { files, bytes, words, distinctWords: shardCounts.size, skipped };
   const resultHeader: ShardResultHeader = {

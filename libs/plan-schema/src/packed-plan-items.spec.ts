@@ -36,6 +36,18 @@ describe('PackedPlanItems', () => {
     expect([...PackedPlanItems.from(items)]).toEqual(items);
   });
 
+  it('keeps version ids, and items without one have none (not an empty one)', () => {
+    const items: PlanItem[] = [
+      { name: 'a', size: 1, etag: 'e1', versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nrjfkd' },
+      { name: 'b', size: 2, etag: 'e2' },
+      { name: 'c', size: 3, etag: '\ud800', versionId: 'null' },
+      { name: 'd', size: 4, etag: '' },
+    ];
+    const unpacked = [...PackedPlanItems.from(items)];
+    expect(unpacked).toEqual(items);
+    expect('versionId' in unpacked[1]).toBe(false);
+  });
+
   it('refuses an index outside the list', () => {
     const packed = PackedPlanItems.from(itemsNamed(2));
     expect(() => packed.at(2)).toThrow(RangeError);

@@ -1,6 +1,8 @@
 import type { PlanItem } from './schemas';
 
 const INITIAL_ITEMS = 64;
+/** Ends kept per item in `ends`: name, ETag, version id. */
+const FIELDS = 3;
 const INITIAL_TEXT_BYTES = 4096;
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -16,9 +18,12 @@ const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
 export class PackedPlanItems implements Iterable<PlanItem> {
   /** Built by PlanItemPacker, or from(). */
   constructor(
-    /** Each item's name then its ETag, UTF-8, back to back. */
+    /** Each item's name, its ETag, then its version id (empty when it has none), UTF-8, back to back. */
     private readonly text: Buffer,
-    /** Per item, where its name ends and where its ETag ends in `text` (a shard list is a string, so under 1.6 GB of UTF-8). */
+    /**
+     * Per item, where its name, its ETag and its version id end in `text` (a shard list is a
+     * string, so under 1.6 GB of UTF-8). A version id is never empty, so an empty one is none.
+     */
     private readonly ends: Uint32Array,
     private readonly sizes: Float64Array,
     /** ETags UTF-8 cannot carry (an unpaired surrogate), by item index: an ETag is only checked to be a string. */
@@ -37,11 +42,15 @@ export class PackedPlanItems implements Iterable<PlanItem> {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
       throw new RangeError(`item ${index} of ${this.length}`);
     }
-    const start = index === 0 ? 0 : this.ends[2 * index - 1];
-    const nameEnd = this.ends[2 * index];
+    const start = index === 0 ? 0 : this.ends[FIELDS * index - 1];
+    const nameEnd = this.ends[FIELDS * index];
+    const etagEnd = this.ends[FIELDS * index + 1];
+    const versionEnd = this.ends[FIELDS * index + 2];
     const name = this.text.toString('utf8', start, nameEnd);
-    const etag = this.oddEtags.get(index) ?? this.text.toString('utf8', nameEnd, this.ends[2 * index + 1]);
-    return { name, size: this.sizes[index], etag };
+    const etag = this.oddEtags.get(index) ?? this.text.toString('utf8', nameEnd, etagEnd);
+    const item: PlanItem = { name, size: this.sizes[index], etag };
+    if (versionEnd > etagEnd) item.versionId = this.text.toString('utf8', etagEnd, versionEnd);
+    return item;
   }
 
   *[Symbol.iterator](): Iterator<PlanItem> {
@@ -53,7 +62,7 @@ export class PackedPlanItems implements Iterable<PlanItem> {
 export class PlanItemPacker {
   private text: Buffer;
   private textLength = 0;
-  private ends = new Uint32Array(2 * INITIAL_ITEMS);
+  private ends = new Uint32Array(FIELDS * INITIAL_ITEMS);
   private sizes = new Float64Array(INITIAL_ITEMS);
   private readonly oddEtags = new Map<number, string>();
   private count = 0;
@@ -70,10 +79,16 @@ export class PlanItemPacker {
 
   add(item: PlanItem): void {
     if (this.count === this.sizes.length) this.growItems();
-    this.ends[2 * this.count] = this.append(item.name);
+    this.ends[FIELDS * this.count] = this.append(item.name);
     if (UNPAIRED_SURROGATE.test(item.etag)) this.oddEtags.set(this.count, item.etag);
     else this.append(item.etag);
-    this.ends[2 * this.count + 1] = this.textLength;
+    this.ends[FIELDS * this.count + 1] = this.textLength;
+    // Version ids are S3's own (ASCII); one UTF-8 could not carry exactly would be misread here, so it is refused.
+    if (item.versionId !== undefined) {
+      if (UNPAIRED_SURROGATE.test(item.versionId)) throw new RangeError(`version id of ${item.name} is not valid Unicode`);
+      this.append(item.versionId);
+    }
+    this.ends[FIELDS * this.count + 2] = this.textLength;
     this.sizes[this.count] = item.size;
     this.count++;
   }
@@ -83,7 +98,7 @@ export class PlanItemPacker {
     // Spare room is kept unless it is most of the buffer: a copy would be garbage of its own.
     const used = this.text.subarray(0, this.textLength);
     const text = this.textLength < this.text.length / 2 ? Buffer.from(used) : used;
-    return new PackedPlanItems(text, this.ends.slice(0, 2 * this.count), this.sizes.slice(0, this.count), this.oddEtags, this.count);
+    return new PackedPlanItems(text, this.ends.slice(0, FIELDS * this.count), this.sizes.slice(0, this.count), this.oddEtags, this.count);
   }
 
   /** Appends `value` as UTF-8; returns where it ends. */

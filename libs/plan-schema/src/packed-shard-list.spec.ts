@@ -13,7 +13,7 @@ const fullParse = jest.mocked(parseShardList);
 const items: PlanItem[] = [
   { name: 'a b.txt', size: 10, etag: '2370e83a51e84df7b042aa2a4344ee3c' },
   { name: 'dir/caf\u00e9 \u{1f600} "quoted" \\ back\nslash.txt', size: 0, etag: 'abc-3' },
-  { name: '\u4e2d\u6587/\u0000', size: 2 ** 53 - 1, etag: 'e' },
+  { name: '\u4e2d\u6587/\u0000', size: 2 ** 53 - 1, etag: 'e', versionId: 'Wq.4x_yZ-0Az' },
 ];
 const list = { version: 1, kind: 'wordbatch-shard-list', planId: 'p1-0123456789ab', shardIndex: 4, bytes: 12, items };
 
@@ -40,6 +40,14 @@ describe('parsePackedShardList', () => {
     expect(fullParse).not.toHaveBeenCalled();
     expect(parsed.items).toBeInstanceOf(PackedPlanItems);
     expect({ ...parsed, items: [...parsed.items] }).toEqual(list);
+  });
+
+  it('reads the objects a plan could not find, and a version-1 list, without parsing them whole', () => {
+    const withSkipped = { ...list, version: 2, skipped: [{ name: 'gone.txt', reason: 'missing when planned' }] };
+    expect(outcome(() => parsePackedShardList(JSON.stringify(withSkipped)))).toEqual(withSkipped);
+    const versionOne = { ...list, version: 1, items: items.map(({ name, size, etag }) => ({ name, size, etag })) };
+    expect(outcome(() => parsePackedShardList(JSON.stringify(versionOne)))).toEqual(versionOne);
+    expect(fullParse).not.toHaveBeenCalled();
   });
 
   it('reads an empty list', () => {
@@ -82,7 +90,7 @@ describe('parsePackedShardList', () => {
     ['a single-quoted key', JSON.stringify(list).replace('"bytes"', "'bytes'")],
     ['an array', JSON.stringify([list])],
     ['an empty object', '{}'],
-    ['a newer version', JSON.stringify({ ...list, version: 2 })],
+    ['a newer version', JSON.stringify({ ...list, version: 3 })],
     ['a missing field', JSON.stringify({ ...list, planId: undefined })],
     ['no items', JSON.stringify({ ...list, items: undefined })],
     ['items that are not an array', JSON.stringify({ ...list, items: { 0: items[0] } })],
@@ -94,6 +102,10 @@ describe('parsePackedShardList', () => {
     ['an empty name', JSON.stringify({ ...list, items: [{ ...items[0], name: '' }] })],
     ['an unpaired surrogate in a name', JSON.stringify({ ...list, items: [{ ...items[0], name: 'a\ud800.txt' }] })],
     ['an unknown item key', JSON.stringify({ ...list, items: [{ ...items[0], extra: 1 }] })],
+    ['an empty version id', JSON.stringify({ ...list, items: [{ ...items[0], versionId: '' }] })],
+    ['a version id that is not a string', JSON.stringify({ ...list, items: [{ ...items[0], versionId: 7 }] })],
+    ['an unpaired surrogate in a version id', JSON.stringify({ ...list, items: [{ ...items[0], versionId: 'v\udc00' }] })],
+    ['a skipped entry without a reason', JSON.stringify({ ...list, skipped: [{ name: 'gone.txt' }] })],
     ['an item that is not an object', JSON.stringify({ ...list, items: [items[0], 'b.txt'] })],
     ['an unterminated string', JSON.stringify(list).slice(0, 100)],
     ['unbalanced brackets', JSON.stringify(list).replace('}]', ']]')],

@@ -215,15 +215,16 @@ describe('shard documents on any input', () => {
 
 describe('parsePackedShardList on any input', () => {
   const shardList = {
-    version: 1,
+    version: 2,
     kind: 'wordbatch-shard-list',
     planId: 'p1-0123456789ab',
     shardIndex: 0,
     bytes: 10,
     items: [
       { name: 'a.txt', size: 10, etag: 'abc' },
-      { name: 'd\u00e9j\u00e0 "vu"/\u{1f600}.txt', size: 0, etag: 'def-2' },
+      { name: 'd\u00e9j\u00e0 "vu"/\u{1f600}.txt', size: 0, etag: 'def-2', versionId: 'v2.Ab_c' },
     ],
+    skipped: [{ name: 'gone.txt', reason: 'missing when planned' }],
   };
   const layouts = [(document: Json) => JSON.stringify(document), (document: Json) => JSON.stringify(document, null, 2)];
 

@@ -8,7 +8,7 @@ describe('parsePlanHeader', () => {
 
   it.each<[string, unknown, RegExp]>([
     ['not JSON', '{', /plan is not valid JSON/],
-    ['a newer version', { ...sampleHeader(), version: 2 }, /format version 2; this build reads version 1/],
+    ['a newer version', { ...sampleHeader(), version: 3 }, /format version 3; this build reads versions 1 and 2/],
     ['a missing field', { ...sampleHeader(), shardCount: undefined }, /field "shardCount" is missing/],
     ['a shard count over the Batch limit', { ...sampleHeader(), shardCount: 10_001 }, /field "shardCount"/],
     ['a zero shard count', { ...sampleHeader(), shardCount: 0 }, /field "shardCount"/],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { READABLE_PLAN_VERSIONS } from './limits';
 import {
-  PLAN_VERSION,
   planHeaderSchema,
   shardListSchema,
   shardResultHeaderSchema,
@@ -22,9 +22,9 @@ function parseDocument<T>(schema: z.ZodType<T>, text: string, what: string): T {
     throw new PlanFormatError(`${what} is not valid JSON`);
   }
   const version = typeof json === 'object' && json !== null ? (json as { version?: unknown }).version : undefined;
-  if (typeof version === 'number' && version !== PLAN_VERSION) {
+  if (typeof version === 'number' && !READABLE_PLAN_VERSIONS.includes(version)) {
     throw new PlanFormatError(
-      `${what} has format version ${version}; this build reads version ${PLAN_VERSION} (use the matching wordbatch release)`,
+      `${what} has format version ${version}; this build reads versions ${READABLE_PLAN_VERSIONS.join(' and ')} (use the matching wordbatch release)`,
     );
   }
   const result = schema.safeParse(json);

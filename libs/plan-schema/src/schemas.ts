@@ -4,6 +4,9 @@ import { MAX_SHARD_COUNT, PLAN_VERSION } from './limits';
 
 export { MAX_SHARD_COUNT, PLAN_VERSION };
 
+/** Documents of format 1 are read too (limits.ts); everything written is PLAN_VERSION. */
+const formatVersion = z.union([z.literal(1), z.literal(PLAN_VERSION)]);
+
 const s3Uri = z.string().refine(
   (uri) => {
     try {
@@ -35,7 +38,7 @@ export const planSettingsSchema = z.strictObject({
 });
 
 export const planHeaderSchema = z.strictObject({
-  version: z.literal(PLAN_VERSION),
+  version: formatVersion,
   kind: z.literal('wordbatch-plan'),
   id: planIdSchema,
   createdAt: z.iso.datetime(),
@@ -58,18 +61,33 @@ export const planItemSchema = z.strictObject({
   size: count,
   /** The ETag listed at planning time, without quotes: migrate reads exactly this version. */
   etag: z.string().min(1),
+  /**
+   * The S3 version id an inventory or key list named (format 2): migrate GETs that version,
+   * not the latest. Absent for objects found by listing, which are read as they are now.
+   */
+  versionId: z
+    .string()
+    .min(1)
+    .refine((id) => !UNPAIRED_SURROGATE.test(id), 'must be valid Unicode')
+    .optional(),
 });
 
+export const skippedFileSchema = z.strictObject({ name: z.string(), reason: z.string() });
+
 export const shardListSchema = z.strictObject({
-  version: z.literal(PLAN_VERSION),
+  version: formatVersion,
   kind: z.literal('wordbatch-shard-list'),
   planId: planIdSchema,
   shardIndex: count,
   bytes: count,
   items: z.array(planItemSchema),
+  /**
+   * Objects the plan was given but did not find (`plan --allow-missing`, format 2): migrate
+   * copies them into its shard result's skipped list, so merge lists them with the rest.
+   */
+  skipped: z.array(skippedFileSchema).optional(),
 });
 
-export const skippedFileSchema = z.strictObject({ name: z.string(), reason: z.string() });
 
 export const shardStatsSchema = z.strictObject({
   files: count,
@@ -81,7 +99,7 @@ export const shardStatsSchema = z.strictObject({
 
 /** The first line of a shard result; the rest of the object is `word<TAB>count` lines. */
 export const shardResultHeaderSchema = z.strictObject({
-  version: z.literal(PLAN_VERSION),
+  version: formatVersion,
   kind: z.literal('wordbatch-shard-result'),
   planId: planIdSchema,
   shardIndex: count,

@@ -17,6 +17,8 @@ const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 
 export interface DirectGetOptions {
   readonly signal?: AbortSignal;
   readonly headers?: Readonly<Record<string, string>>;
+  /** GET this version of the object (the `versionId` query parameter), not the latest. */
+  readonly versionId?: string;
 }
 
 /** Where a bucket's objects are fetched from, and how requests to it are signed. */
@@ -137,8 +139,9 @@ export class DirectGet {
     const { url, signer } = endpoint;
     const path = `${url.pathname.replace(/\/$/, '')}/${keyPath(key)}`;
     const clock = this.client.config as ClockOffsetHolder;
+    const query = options.versionId === undefined ? '' : `versionId=${uriEncode(options.versionId)}`;
     const headers = signer.sign(
-      { method: 'GET', path, headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 } },
+      { method: 'GET', path, query, headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 } },
       await this.client.config.credentials(),
       new Date(Date.now() + (clock.systemClockOffset ?? 0)),
     );
@@ -149,7 +152,7 @@ export class DirectGet {
         // An IPv6 literal keeps its brackets in the Host header (url.host) but not for the socket.
         hostname: socketHost(url),
         port: url.port || undefined,
-        path,
+        path: query === '' ? path : `${path}?${query}`,
         method: 'GET',
         // The SDK's attempt header, unsigned as the SDK sends it: servers and proxies can tell retries apart.
         headers: { ...headers, 'amz-sdk-request': attempt },
@@ -184,10 +187,12 @@ export class DirectGet {
 
 /** A key as S3 expects it in a path: every byte but unreserved ones escaped, `/` kept. */
 export function keyPath(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
+  return key.split('/').map(uriEncode).join('/');
+}
+
+/** SigV4's UriEncode: every byte but A-Z a-z 0-9 - _ . ~ escaped (encodeURIComponent leaves !'()* too). */
+function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** The host to open a socket to: the URL's hostname, without the brackets of an IPv6 literal. */

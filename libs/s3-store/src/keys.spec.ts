@@ -1,5 +1,5 @@
 import { ExitCode, StageError } from '@wordbatch/cli';
-import { assertWritableKey, decodeListedKey, unwritableKeyProblem } from './keys';
+import { assertWritableKey, decodeListedKey, decodeUrlEncodedKey, unwritableKeyProblem } from './keys';
 
 describe('unwritableKeyProblem', () => {
   it.each(['out/p-1/shards/shard-00000.tsv', 'out/p-1/files/a..b/c.', 'out/.hidden/x', 'out/ünï/日本.txt', `a/${'x'.repeat(1022)}`])(
@@ -38,5 +38,13 @@ describe('decodeListedKey', () => {
 
   it('leaves keys alone when the server did not encode them', () => {
     expect(decodeListedKey('a/100%.txt+', undefined)).toBe('a/100%.txt+');
+  });
+});
+
+describe('decodeUrlEncodedKey', () => {
+  it('decodes keys as S3 Inventory and Batch Operations manifests encode them', () => {
+    expect(decodeUrlEncodedKey('logs/a+b%2Bc%25d.txt')).toBe('logs/a b+c%d.txt');
+    expect(decodeUrlEncodedKey('caf%C3%A9/%0D%0A%09%01.txt')).toBe('caf\u00e9/\r\n\t\u0001.txt');
+    expect(() => decodeUrlEncodedKey('bad%zz')).toThrow(URIError);
   });
 });

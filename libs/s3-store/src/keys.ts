@@ -36,5 +36,14 @@ export function assertWritableKey(path: S3Path): void {
  * (so keys holding characters XML cannot carry, like CR, survive) and says so in the answer.
  */
 export function decodeListedKey(text: string, encodingType: string | undefined): string {
-  return encodingType === 'url' ? decodeURIComponent(text.replace(/\+/g, ' ')) : text;
+  return encodingType === 'url' ? decodeUrlEncodedKey(text) : text;
+}
+
+/**
+ * A key as S3 URL-encodes it: in `encoding-type=url` listings, S3 Inventory CSV reports and
+ * S3 Batch Operations CSV manifests alike (form encoding: `+` is a space, `%2B` a plus).
+ * Throws URIError on a malformed escape.
+ */
+export function decodeUrlEncodedKey(text: string): string {
+  return decodeURIComponent(text.replace(/\+/g, ' '));
 }

@@ -68,6 +68,16 @@ describe('ObjectStore over the S3 protocol', () => {
     expect(await exitCodeOfRejection(store.open(path, { ifMatch: etag }))).toBe(ExitCode.InputChanged);
   });
 
+  it('heads an object: its size and ETag as listed, or undefined when it does not exist', async () => {
+    const path = { bucket, key: 'head me/ünï+.txt' };
+    await store.put(path, 'twelve bytes');
+    const [listed] = await collect(store.list(path));
+    expect(await store.head(path)).toEqual({ size: 12, etag: listed.etag });
+    expect(await store.head({ bucket, key: 'head me/missing.txt' })).toBeUndefined();
+    const aborted = AbortSignal.abort();
+    expect(await exitCodeOfRejection(store.head(path, { signal: aborted }))).toBe(ExitCode.Terminated);
+  });
+
   it('reads a byte range', async () => {
     const path = { bucket, key: 'range.txt' };
     await store.put(path, '0123456789');

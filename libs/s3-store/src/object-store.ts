@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -28,6 +29,15 @@ export interface ReadOptions {
   readonly ifMatch?: string;
   /** Read only these bytes (inclusive start, exclusive end), to resume an interrupted read. */
   readonly range?: { readonly start: number; readonly end?: number };
+  /** Read this version of the object (S3 versioning), not the latest. */
+  readonly versionId?: string;
+}
+
+/** What HeadObject says of an object. */
+export interface ObjectHead {
+  readonly size: number;
+  /** Without the surrounding quotes. */
+  readonly etag: string;
 }
 
 export interface OpenedObject {
@@ -115,7 +125,9 @@ export class ObjectStore {
     const ifMatch = options.ifMatch === undefined ? undefined : `"${options.ifMatch}"`;
     let opened: OpenedObject;
     try {
-      opened = (await this.openDirect(path, ifMatch, range, options.signal)) ?? (await this.openWithSdk(path, ifMatch, range, options.signal));
+      opened =
+        (await this.openDirect(path, ifMatch, range, options.versionId, options.signal)) ??
+        (await this.openWithSdk(path, ifMatch, range, options.versionId, options.signal));
     } catch (error) {
       throw toStageError(error, what, options.signal);
     }
@@ -126,21 +138,53 @@ export class ObjectStore {
     return opened;
   }
 
-  private async openDirect(path: S3Path, ifMatch?: string, range?: string, signal?: AbortSignal): Promise<OpenedObject | undefined> {
+  private async openDirect(
+    path: S3Path,
+    ifMatch: string | undefined,
+    range: string | undefined,
+    versionId: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<OpenedObject | undefined> {
     const headers: Record<string, string> = {};
     if (ifMatch !== undefined) headers['if-match'] = ifMatch;
     if (range !== undefined) headers['range'] = range;
-    const response = await this.direct.get(path, { signal, headers });
+    const response = await this.direct.get(path, { signal, headers, versionId });
     if (response === undefined) return undefined;
     const etag = response.headers.etag;
     return { body: response, etag: unquoteEtag(etag), size: Number(response.headers['content-length'] ?? 0) };
   }
 
-  private async openWithSdk(path: S3Path, ifMatch?: string, range?: string, signal?: AbortSignal): Promise<OpenedObject> {
-    const response = await this.client.send(new GetObjectCommand({ Bucket: path.bucket, Key: path.key, IfMatch: ifMatch, Range: range }), {
-      abortSignal: signal,
-    });
+  private async openWithSdk(
+    path: S3Path,
+    ifMatch: string | undefined,
+    range: string | undefined,
+    versionId: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<OpenedObject> {
+    const response = await this.client.send(
+      new GetObjectCommand({ Bucket: path.bucket, Key: path.key, IfMatch: ifMatch, Range: range, VersionId: versionId }),
+      { abortSignal: signal },
+    );
     return { body: response.Body as Readable, etag: unquoteEtag(response.ETag), size: response.ContentLength ?? 0 };
+  }
+
+  /**
+   * The size and ETag of an object (of one version of it, given `versionId`), or undefined
+   * when S3 says it does not exist (404: no such key, or no such version). Any other
+   * failure leaves as the StageError naming the object.
+   */
+  async head(path: S3Path, options: { signal?: AbortSignal; versionId?: string } = {}): Promise<ObjectHead | undefined> {
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: path.bucket, Key: path.key, VersionId: options.versionId }), {
+        abortSignal: options.signal,
+      });
+      return { size: response.ContentLength ?? 0, etag: unquoteEtag(response.ETag) };
+    } catch (error) {
+      const shape = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+      if (!options.signal?.aborted && (shape?.$metadata?.httpStatusCode === 404 || shape?.name === 'NotFound')) return undefined;
+      const what = options.versionId === undefined ? formatS3Path(path) : `${formatS3Path(path)} version ${options.versionId}`;
+      throw toStageError(error, what, options.signal);
+    }
   }
 
   /** Closes the client and every connection this store opened. */

@@ -14,10 +14,12 @@ export interface SigningScope {
   readonly service: string;
 }
 
-/** A request without a body: its path as sent (already URI-encoded, no query) and its headers. */
+/** A request without a body: its path as sent (already URI-encoded, no query), its query and its headers. */
 export interface UnsignedRequest {
   readonly method: string;
   readonly path: string;
+  /** The canonical query string: each name and value URI-encoded, sorted by name, `&`-joined (empty: none). */
+  readonly query?: string;
   /** Lower-case names; `host` among them. All of them are signed. */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -45,7 +47,7 @@ export class RequestSigner {
     const canonicalRequest = [
       request.method,
       request.path,
-      '',
+      request.query ?? '',
       names.map((name) => `${name}:${headers[name].trim().replace(/\s+/g, ' ')}\n`).join(''),
       names.join(';'),
       headers['x-amz-content-sha256'] ?? EMPTY_PAYLOAD_SHA256,
