@@ -4,7 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createS3Client } from './client';
-import { correctClock, DirectGet, keyPath, socketHost } from './direct-get';
+import { correctClock, DirectGet, keyPath, socketHost, versionQuery } from './direct-get';
 import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
 
 // The direct GETs against the SDK itself: its own SigV4 signer (@smithy/signature-v4, the
@@ -39,8 +39,18 @@ interface Resolvable {
   endpointOf(bucket: string): Promise<{ url: URL; signer: RequestSigner } | undefined>;
 }
 
+/** Version ids as S3 makes them (URL-safe base64 with '.', or "null"), and ones that would need escaping. */
+const VERSION_IDS = ['3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nrjfkd', 'null', 'Wq.4x_yZ-0Az~', 'a/b=c&d e'];
+
 /** What the SDK's signer says for the request the direct GET would send. */
-async function sdkAuthorization(url: URL, path: string, headers: Record<string, string>, region: string, date: Date): Promise<string> {
+async function sdkAuthorization(
+  url: URL,
+  path: string,
+  headers: Record<string, string>,
+  region: string,
+  date: Date,
+  query: Record<string, string> = {},
+): Promise<string> {
   const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });
   const signed = await signer.sign(
     {
@@ -49,7 +59,7 @@ async function sdkAuthorization(url: URL, path: string, headers: Record<string, 
       hostname: url.hostname,
       port: url.port ? Number(url.port) : undefined,
       path,
-      query: {},
+      query,
       headers,
     },
     { signingDate: date },
@@ -73,6 +83,22 @@ describe('the direct GETs against the SDK signer', () => {
       const ours = signer.sign({ method: 'GET', path, headers }, credentials, date);
       const sdk = await sdkAuthorization(url, path, { ...headers, 'x-amz-date': ours['x-amz-date'] }, region, date);
       expect({ key, authorization: ours['authorization'] }).toEqual({ key, authorization: sdk });
+    }
+    direct.destroy();
+    client.destroy();
+  });
+
+  it('signs a GET of one version (the versionId query parameter) like @smithy/signature-v4', async () => {
+    const client = createS3Client({ AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
+    const direct = new DirectGet(client);
+    const { url, signer } = (await (direct as unknown as Resolvable).endpointOf('books')) as { url: URL; signer: RequestSigner };
+    for (const versionId of VERSION_IDS) {
+      const path = `${url.pathname.replace(/\/$/, '')}/${keyPath('logs/a b.txt')}`;
+      const headers = { host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256, 'if-match': '"abc"' };
+      const query = versionQuery(versionId);
+      const ours = signer.sign({ method: 'GET', path, query, headers }, credentials, date);
+      const sdk = await sdkAuthorization(url, path, { ...headers, 'x-amz-date': ours['x-amz-date'] }, 'eu-west-1', date, { versionId });
+      expect({ versionId, authorization: ours['authorization'] }).toEqual({ versionId, authorization: sdk });
     }
     direct.destroy();
     client.destroy();
@@ -158,6 +184,22 @@ describe('the direct GETs and the SDK on the wire', () => {
         host: sdkRequest.headers.host,
       });
       expect(directRequest.headers.host).toBe(`[::1]:${port}`);
+    }
+    direct.destroy();
+    client.destroy();
+  });
+
+  it('asks for a version with the versionId query parameter the SDK sends', async () => {
+    const client = clientFor();
+    const direct = new DirectGet(client);
+    for (const versionId of VERSION_IDS) {
+      const sdkResponse = await client.send(new GetObjectCommand({ Bucket: 'books', Key: 'a b.txt', VersionId: versionId }));
+      await sdkResponse.Body?.transformToString();
+      (await direct.get({ bucket: 'books', key: 'a b.txt' }, { versionId }))?.resume();
+      const [sdkRequest, directRequest] = received.splice(0, 2).map((request) => new URL(request.url ?? '', 'http://x'));
+      expect(directRequest.pathname).toBe(sdkRequest.pathname);
+      expect(directRequest.searchParams.get('versionId')).toBe(versionId);
+      expect(sdkRequest.searchParams.get('versionId')).toBe(versionId);
     }
     direct.destroy();
     client.destroy();

@@ -139,7 +139,7 @@ export class DirectGet {
     const { url, signer } = endpoint;
     const path = `${url.pathname.replace(/\/$/, '')}/${keyPath(key)}`;
     const clock = this.client.config as ClockOffsetHolder;
-    const query = options.versionId === undefined ? '' : `versionId=${uriEncode(options.versionId)}`;
+    const query = versionQuery(options.versionId);
     const headers = signer.sign(
       { method: 'GET', path, query, headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 } },
       await this.client.config.credentials(),
@@ -188,6 +188,11 @@ export class DirectGet {
 /** A key as S3 expects it in a path: every byte but unreserved ones escaped, `/` kept. */
 export function keyPath(key: string): string {
   return key.split('/').map(uriEncode).join('/');
+}
+
+/** The canonical query string of a GET of `versionId` (empty for the latest version). */
+export function versionQuery(versionId: string | undefined): string {
+  return versionId === undefined ? '' : `versionId=${uriEncode(versionId)}`;
 }
 
 /** SigV4's UriEncode: every byte but A-Z a-z 0-9 - _ . ~ escaped (encodeURIComponent leaves !'()* too). */
