@@ -27,6 +27,16 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             // word-count, plan-schema and friends know nothing of S3 clients.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Errors, exit codes and backoff are the contract every other project leans on: they
+            // import nothing at all, neither a lib nor a package.
+            { sourceTag: 'deps:none', onlyDependOnLibsWithTags: [], bannedExternalImports: ['*'] },
+            // The CLI plumbing (flags, logger, stage runner) is for apps: a lib or the stack that
+            // needs an error or an exit code takes it from @wordbatch/errors.
+            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['role:cli'] },
+            { sourceTag: 'type:infra', notDependOnLibsWithTags: ['role:cli'] },
+            // A stage program reads the contract (plan-schema), never the submitter's lib: an image
+            // must not change because the way runs are submitted did.
+            { sourceTag: 'scope:stage', notDependOnLibsWithTags: ['role:submitter'] },
           ],
         },
       ],

@@ -1,4 +1,5 @@
-import { forEachConcurrent, InputChangedError, UsageError } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/cli';
+import { InputChangedError, UsageError } from '@wordbatch/errors';
 import { readPlanCopy, readPlanHeader } from '@wordbatch/plan-io';
 import { PLAN_COPY_NAME, type PlanHeader } from '@wordbatch/plan-schema';
 import { asFolder, formatS3Path, type S3Path } from '@wordbatch/s3-path';

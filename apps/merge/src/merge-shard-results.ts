@@ -1,4 +1,4 @@
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import type { PlanHeader, ShardResultHeader } from '@wordbatch/plan-schema';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import { CountFormatError, CountLinesCollector, mergeCountLines, type CountLinesSource, type MergedWordSink } from '@wordbatch/word-count';

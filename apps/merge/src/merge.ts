@@ -1,4 +1,5 @@
-import { IncompleteResultsError, type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { IncompleteResultsError } from '@wordbatch/errors';
 import { mergeResultLocation, shardIndexOfResultKey, shardResultsFolder, type PlanHeader, type SkippedFile } from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { parseShardResultHeader, PlanFormatError, shardResultLocation, type PlanHeader, type ShardResultHeader } from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
 import { toStageError, type ObjectStore } from '@wordbatch/s3-store';

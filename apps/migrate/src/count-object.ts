@@ -1,4 +1,4 @@
-import { InputChangedError, TransientError } from '@wordbatch/cli';
+import { InputChangedError, TransientError } from '@wordbatch/errors';
 import { sourceLocation, type PlanHeader, type PlanItem } from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
 import { toStageError, type ObjectStore } from '@wordbatch/s3-store';

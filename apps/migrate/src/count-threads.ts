@@ -1,5 +1,5 @@
 import { CountLinesParser, type WordCounts } from '@wordbatch/word-count';
-import type { CountWorkerHandle, FileCount, FileCounter, ShardCounter, ShardCounterOptions } from './count-pool';
+import type { CountWorkerHandle, FileCount, FileCounter, ShardCounter, ShardCounterOptions } from './counter';
 import type { FilledSlot, FromCountWorker } from './count-worker';
 import { SMALL_OBJECT_BYTES } from './in-thread-counter';
 

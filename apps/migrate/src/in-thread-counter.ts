@@ -1,5 +1,5 @@
 import { createWordCounter, formatFileCounts, WordCounts, type TokenizerName, type WordCounter } from '@wordbatch/word-count';
-import type { FileCount, FileCounter, ShardCounter } from './count-pool';
+import type { FileCount, FileCounter, ShardCounter } from './counter';
 
 /**
  * Objects planned below this size are small: counted in the calling thread (carrying one

@@ -1,8 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { forEachConcurrent, type Logger, megabytesPerSecond, UsageError } from '@wordbatch/cli';
-import { IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from '@wordbatch/pipeline';
+import { forEachConcurrent, type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { readPlanHeader, readShardList } from '@wordbatch/plan-io';
 import {
+  IndexMapError,
+  MAX_INDEX_MAP_BYTES,
+  parseIndexMap,
   PLAN_VERSION,
   perFileLocation,
   resultsFolder,

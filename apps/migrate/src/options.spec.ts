@@ -1,4 +1,4 @@
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { parseMigrateOptions } from './options';
 
 describe('parseMigrateOptions --index-map', () => {

@@ -1,4 +1,5 @@
-import { parseFlags, parseIntegerFlag, parseS3Flag, UsageError } from '@wordbatch/cli';
+import { parseFlags, parseIntegerFlag, parseS3Flag } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import type { S3Path } from '@wordbatch/s3-path';
 
 /** Where the shard index came from, so an error can name it. */

@@ -1,12 +1,6 @@
-import {
-  parseChoiceFlag,
-  parseFlags,
-  parseIntegerFlag,
-  parseS3Flag,
-  parseSizeFlag,
-  UsageError,
-} from '@wordbatch/cli';
-import { MAX_SHARD_COUNT, type TokenizerName } from '@wordbatch/plan-schema';
+import { parseChoiceFlag, parseFlags, parseIntegerFlag, parseS3Flag, parseSizeFlag } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
+import { MAX_SHARDS, type TokenizerName } from '@wordbatch/plan-schema';
 import type { S3Path } from '@wordbatch/s3-path';
 
 export interface PlanOptions {
@@ -33,7 +27,7 @@ Options:
   --source URI          folder to count (every object below it, recursively)
   --destination URI     folder where migrate and merge write results (outside the source)
   --plan URI            where to write the plan (.json); shard lists go next to it in NAME/
-  --shards N            exactly N shards (1-${MAX_SHARD_COUNT}), so the array size is known in advance
+  --shards N            exactly N shards (1-${MAX_SHARDS}), so the array size is known in advance
   --shard-bytes SIZE    or: as many shards as needed for about SIZE each (default 4GiB)
   --include GLOB        only objects whose relative name matches (repeatable; * crosses /)
   --exclude GLOB        skip objects whose relative name matches (repeatable; wins over --include)
@@ -71,7 +65,7 @@ export function parsePlanOptions(argv: readonly string[]): PlanOptions {
     source: parseS3Flag(flags.source, 'source'),
     destination: parseS3Flag(flags.destination, 'destination'),
     plan: parseS3Flag(flags.plan, 'plan'),
-    shards: flags.shards === undefined ? undefined : parseIntegerFlag(flags.shards, 'shards', 1, MAX_SHARD_COUNT),
+    shards: flags.shards === undefined ? undefined : parseIntegerFlag(flags.shards, 'shards', 1, MAX_SHARDS),
     shardBytes: flags['shard-bytes'] === undefined ? DEFAULT_SHARD_BYTES : parseSizeFlag(flags['shard-bytes'], 'shard-bytes'),
     include: flags.include ?? [],
     exclude: flags.exclude ?? [],

@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
-import { forEachConcurrent, type Logger, megabytesPerSecond, UsageError } from '@wordbatch/cli';
+import { forEachConcurrent, type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import {
   assertPlanWritesOutsideSource,
-  MAX_SHARD_COUNT,
+  MAX_SHARDS,
   perFileLocation,
   PLAN_VERSION,
   planCopyLocation,
@@ -63,7 +64,7 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
   const bytes = items.reduce((sum, item) => sum + item.size, 0);
   deps.logger.info({ files: items.length, bytes, filteredOut, source: formatS3Path(source) }, 'Plan:Listed');
 
-  const shardCount = options.shards ?? shardCountForBytes(bytes, items.length, options.shardBytes, MAX_SHARD_COUNT);
+  const shardCount = options.shards ?? shardCountForBytes(bytes, items.length, options.shardBytes, MAX_SHARDS);
   const settings = {
     tokenizer: options.tokenizer,
     perFile: options.perFile,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { runStage, UsageError, type StageProgram } from '@wordbatch/cli';
+import { runStage, type StageProgram } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { retryFailedCommand, statusCommand, submitCommand } from './aws/commands';
 import { containerLauncher, processLauncher } from './local/launchers';
 import { LOCAL_HELP, parseLocalOptions, type LocalOptions } from './local/local-options';

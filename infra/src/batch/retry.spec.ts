@@ -1,4 +1,4 @@
-import { ExitCode, RETRYABLE_EXIT_CODES } from '@wordbatch/cli';
+import { ExitCode, RETRYABLE_EXIT_CODES } from '@wordbatch/errors';
 import { type EvaluateOnExitRule, retryStrategy } from './retry';
 
 interface AttemptOutcome {

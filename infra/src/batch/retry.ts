@@ -1,4 +1,4 @@
-import { RETRYABLE_EXIT_CODES } from '@wordbatch/cli';
+import { RETRYABLE_EXIT_CODES } from '@wordbatch/errors';
 
 export interface EvaluateOnExitRule {
   readonly action: 'RETRY' | 'EXIT';

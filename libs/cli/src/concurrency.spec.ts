@@ -1,4 +1,4 @@
-import { forEachConcurrent, sleep } from './concurrency';
+import { forEachConcurrent } from './concurrency';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -54,23 +54,5 @@ describe('forEachConcurrent', () => {
       ),
     ).rejects.toThrow('stop');
     expect(started).toEqual([0, 1, 2]);
-  });
-});
-
-describe('sleep', () => {
-  it('waits the given time', async () => {
-    const started = Date.now();
-    await sleep(30);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
-  });
-
-  it('rejects with the reason as soon as the signal aborts, or at once if it already has', async () => {
-    const controller = new AbortController();
-    const started = Date.now();
-    const waiting = sleep(10_000, controller.signal);
-    setTimeout(() => controller.abort(new Error('stop')), 10);
-    await expect(waiting).rejects.toThrow('stop');
-    expect(Date.now() - started).toBeLessThan(1_000);
-    await expect(sleep(10_000, controller.signal)).rejects.toThrow('stop');
   });
 });

@@ -39,19 +39,3 @@ export async function forEachConcurrent<T>(
 function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
   return { next: async () => iterator.next() };
 }
-
-/** Waits `ms`, or rejects with the signal's reason as soon as `signal` aborts (or already has). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

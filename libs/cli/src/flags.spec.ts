@@ -1,4 +1,4 @@
-import { UsageError } from './errors';
+import { UsageError } from '@wordbatch/errors';
 import { parseChoiceFlag, parseFlags, parseIntegerFlag, parseSizeFlag, requireFlag } from './flags';
 
 const specs = {

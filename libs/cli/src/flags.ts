@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseS3Path, S3PathError, type S3Path } from '@wordbatch/s3-path';
-import { UsageError } from './errors';
+import { UsageError } from '@wordbatch/errors';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';

@@ -1,15 +1,4 @@
-export {
-  AccessDeniedError,
-  exitCodeOf,
-  IncompleteResultsError,
-  InputChangedError,
-  StageError,
-  TerminatedError,
-  TransientError,
-  UsageError,
-} from './errors';
-export { forEachConcurrent, sleep } from './concurrency';
-export { ExitCode, RETRYABLE_EXIT_CODES } from './exit-codes';
+export { forEachConcurrent } from './concurrency';
 export {
   parseChoiceFlag,
   parseFlags,

@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
-import { InputChangedError, UsageError } from './errors';
-import { ExitCode } from './exit-codes';
+import { InputChangedError, UsageError } from '@wordbatch/errors';
+import { ExitCode } from '@wordbatch/errors';
 import { runStage, type StageProgram } from './run-stage';
 
 function capture() {

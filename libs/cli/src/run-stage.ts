@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { exitCodeOf, StageError, TerminatedError } from './errors';
-import { ExitCode } from './exit-codes';
+import { exitCodeOf, StageError, TerminatedError } from '@wordbatch/errors';
+import { ExitCode } from '@wordbatch/errors';
 import { createLogger, redactSecrets, secretValuesOf } from './logger';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -16,14 +16,6 @@ export type {
   StageInvocation,
 } from './describe';
 export {
-  formatIndexMap,
-  IndexMapError,
-  indexMapLocation,
-  MAX_INDEX_MAP_BYTES,
-  parseIndexMap,
-  retryNumberOfIndexMap,
-} from './index-map';
-export {
   batchJobName,
   batchResourceNames,
   DEFAULT_NAME_PREFIX,
@@ -35,5 +27,5 @@ export type { BatchResourceNames } from './naming';
 export { stagesInDependencyOrder } from './order';
 export { baseRunName, describeRetry, retryNumberOfRunName, stageFlagValue } from './retry';
 export type { RetryOptions } from './retry';
-export { MAX_SHARDS, STAGE_NAMES, STAGES } from './stages';
+export { STAGE_NAMES, STAGES } from './stages';
 export type { StageCatalogEntry, StageName } from './stages';

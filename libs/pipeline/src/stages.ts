@@ -44,6 +44,3 @@ export const STAGES: Readonly<Record<StageName, StageCatalogEntry>> = {
     array: false,
   },
 };
-
-/** The AWS Batch array-size limit: a plan never has more shards than this. */
-export const MAX_SHARDS = 10_000;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { readPlanCopy, readPlanHeader, readShardList } from './plan-io';

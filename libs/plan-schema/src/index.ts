@@ -1,4 +1,5 @@
-export { MAX_SHARD_COUNT, PLAN_VERSION } from './limits';
+export { MAX_SHARDS, PLAN_VERSION } from './limits';
+export { formatIndexMap, IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from './index-map';
 export {
   planHeaderSchema,
   planIdSchema,
@@ -21,11 +22,13 @@ export { PackedPlanItems } from './packed-plan-items';
 export { parsePackedShardList, type PackedShardList } from './packed-shard-list';
 export {
   assertPlanWritesOutsideSource,
+  indexMapLocation,
   mergeResultLocation,
   PLAN_COPY_NAME,
   perFileLocation,
   planCopyLocation,
   resultsFolder,
+  retryNumberOfIndexMap,
   shardIndexOfResultKey,
   shardListLocation,
   shardListsFolderFor,

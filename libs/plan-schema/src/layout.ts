@@ -12,6 +12,7 @@ import type { PlanHeader } from './schemas';
  *   <destination>/<plan id>/shards/shard-00042.tsv   shard 42's counts (written last by migrate)
  *   <destination>/<plan id>/files/<name>             per-file counts with --per-file
  *   <destination>/<plan id>/result.json  merge's result
+ *   <destination>/<plan id>/retries/retry-3.json     the index map of retry 3 (wordbatch retry-failed)
  */
 export const PLAN_COPY_NAME = 'plan.json';
 export const SHARD_RESULTS_FOLDER = 'shards/';
@@ -81,4 +82,18 @@ export function assertPlanWritesOutsideSource(header: PlanHeader): void {
   if (isWithin(parseS3Path(header.shardLists), source)) {
     throw new PlanFormatError(`plan ${header.id}: its shard lists lie inside the source ${formatS3Path(source)}`);
   }
+}
+
+const RETRY_FOLDER = 'retries/';
+const RETRY_NAME = /(?:^|\/)retries\/retry-(\d+)\.json$/;
+
+/** Where retry number `retry` (1, 2, ...) keeps its map: `<results folder>/retries/retry-N.json`. */
+export function indexMapLocation(resultsFolder: S3Path, retry: number): S3Path {
+  return childPath(resultsFolder, `${RETRY_FOLDER}retry-${retry}.json`);
+}
+
+/** The retry number of a map written at indexMapLocation, or undefined for any other key. */
+export function retryNumberOfIndexMap(key: string): number | undefined {
+  const match = RETRY_NAME.exec(key);
+  return match ? Number(match[1]) : undefined;
 }

@@ -1,5 +1,5 @@
 // The contract's constants, apart from the zod schemas: a program that needs only these (the
-// plan stage's --help, which quotes MAX_SHARD_COUNT) then does not load zod to print them.
+// plan stage's --help, which quotes MAX_SHARDS) then does not load zod to print them.
 
 /**
  * The plan format this build writes. Bump it, and keep reading the old one, when the contract
@@ -13,4 +13,4 @@ export const PLAN_VERSION = 2;
 export const READABLE_PLAN_VERSIONS: readonly number[] = [1, 2];
 
 /** The AWS Batch array-size limit: a plan never has more shards than this. */
-export const MAX_SHARD_COUNT = 10_000;
+export const MAX_SHARDS = 10_000;

@@ -11,7 +11,7 @@ import {
 import { parsePackedShardList } from './packed-shard-list';
 import { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
 import { sampleHeader } from './sample-header.spec-helper';
-import { MAX_SHARD_COUNT, planHeaderSchema, type PlanHeader } from './schemas';
+import { MAX_SHARDS, planHeaderSchema, type PlanHeader } from './schemas';
 
 /**
  * Property tests: whatever text a plan file holds (random, random JSON, or a valid plan
@@ -93,7 +93,7 @@ const validHeader: fc.Arbitrary<PlanHeader> = fc
     id: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,79}$/),
     source: fc.constantFrom('s3://src-bucket/docs/', 's3://src-bucket/', 's3://shared-bucket/in/', 's3://shared-bucket/a/b/'),
     destination: fc.constantFrom('s3://dst-bucket/out/', 's3://dst-bucket/', 's3://shared-bucket/out/', 's3://shared-bucket/a/'),
-    shardCount: fc.integer({ min: 1, max: MAX_SHARD_COUNT }),
+    shardCount: fc.integer({ min: 1, max: MAX_SHARDS }),
     perFile: fc.boolean(),
   })
   .map(({ perFile, ...fields }) => sampleHeader({ ...fields, settings: { ...sampleHeader().settings, perFile } }));
@@ -152,7 +152,7 @@ describe('parsePlanHeader on any input', () => {
 
   it('answers a mutated valid plan with a plan that keeps its writes in its destination, or a clear error', () => {
     fc.assert(
-      fc.property(validHeader, fc.array(mutation, { maxLength: 3 }), awkwardString, fc.nat(MAX_SHARD_COUNT - 1), (header, changes, name, shardIndex) => {
+      fc.property(validHeader, fc.array(mutation, { maxLength: 3 }), awkwardString, fc.nat(MAX_SHARDS - 1), (header, changes, name, shardIndex) => {
         const document = changes.reduce<Json>((current, change) => mutate(current, change), header as unknown as Json);
         const result = outcome(() => parsePlanHeader(JSON.stringify(document), WHAT));
         if ('error' in result) expectClearError(result.error, WHAT);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseS3Path } from '@wordbatch/s3-path';
-import { MAX_SHARD_COUNT, PLAN_VERSION } from './limits';
+import { MAX_SHARDS, PLAN_VERSION } from './limits';
 
-export { MAX_SHARD_COUNT, PLAN_VERSION };
+export { MAX_SHARDS, PLAN_VERSION };
 
 /** Documents of format 1 are read too (limits.ts); everything written is PLAN_VERSION. */
 const formatVersion = z.union([z.literal(1), z.literal(PLAN_VERSION)]);
@@ -48,7 +48,7 @@ export const planHeaderSchema = z.strictObject({
   /** Where the per-shard item lists live. */
   shardLists: s3Uri,
   settings: planSettingsSchema,
-  shardCount: z.number().int().min(1).max(MAX_SHARD_COUNT),
+  shardCount: z.number().int().min(1).max(MAX_SHARDS),
   totals: z.strictObject({ files: count, bytes: count }),
 });
 

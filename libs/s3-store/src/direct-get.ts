@@ -1,10 +1,9 @@
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { sleep } from '@wordbatch/cli';
+import { retryDelayMs, sleep } from '@wordbatch/errors';
 import type { S3Path } from '@wordbatch/s3-path';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, keepAliveAgents } from './connections';
-import { retryDelayMs } from './retry';
 import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
 
 /** Error bodies are a few hundred bytes of XML; never read more than this of one. */

@@ -1,10 +1,4 @@
-import {
-  AccessDeniedError,
-  InputChangedError,
-  StageError,
-  TerminatedError,
-  TransientError,
-} from '@wordbatch/cli';
+import { AccessDeniedError, InputChangedError, StageError, TerminatedError, TransientError } from '@wordbatch/errors';
 
 interface SdkErrorShape {
   name?: string;

@@ -1,4 +1,4 @@
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import { assertWritableKey, decodeListedKey, decodeUrlEncodedKey, unwritableKeyProblem } from './keys';
 
 describe('unwritableKeyProblem', () => {

@@ -1,4 +1,4 @@
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import { createS3Client } from './client';
 import { ObjectStore } from './object-store';
 

@@ -10,7 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { InputChangedError, type StageError, TransientError } from '@wordbatch/cli';
+import { InputChangedError, type StageError, TransientError } from '@wordbatch/errors';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { DirectGet } from './direct-get';
 import { toStageError } from './errors';

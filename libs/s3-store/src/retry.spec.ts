@@ -1,4 +1,4 @@
-import { BoundedRetryStrategy, maxRetryWindowMs, retryDelayMs } from './retry';
+import { BoundedRetryStrategy } from './retry';
 
 const transient = { errorType: 'TRANSIENT' } as const;
 
@@ -14,18 +14,6 @@ async function retryCounts(strategy: BoundedRetryStrategy, errorInfo: { errorTyp
     delays.push(token.getRetryDelay());
   }
 }
-
-describe('retryDelayMs', () => {
-  it('doubles from 250 ms, jittered between half and all of the step, up to 20 s', () => {
-    expect([1, 2, 3, 8, 9, 20].map((retry) => retryDelayMs(retry, () => 0))).toEqual([125, 250, 500, 10_000, 10_000, 10_000]);
-    expect([1, 2, 3, 8, 9].map((retry) => retryDelayMs(retry, () => 0.999_999))).toEqual([249, 499, 999, 19_999, 19_999]);
-  });
-
-  it('gives a request with the default 8 attempts 16 to 32 s of retrying, whatever the dice', () => {
-    expect(maxRetryWindowMs(8)).toBe(31_750);
-    expect(maxRetryWindowMs(1)).toBe(0);
-  });
-});
 
 describe('BoundedRetryStrategy', () => {
   it('retries throttling and transient errors until the attempts are used up', async () => {

@@ -1,30 +1,9 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { retryDelayMs } from '@wordbatch/errors';
 
 type RetryStrategyV2 = Extract<NonNullable<S3ClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
 type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
 type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
-
-/** The first retry waits about this long; each later one twice as long as the one before. */
-export const FIRST_RETRY_DELAY_MS = 250;
-export const MAX_RETRY_DELAY_MS = 20_000;
-
-/**
- * How long to wait before retry number `retry` (1, 2, ...): the exponential step, jittered
- * between half of it and all of it. Half at least, so the window a request keeps trying for
- * is predictable (with 8 attempts, 16 to 32 s) and outlasts a blip; jitter, so thousands of
- * array children that failed together do not come back together.
- */
-export function retryDelayMs(retry: number, random: () => number = Math.random): number {
-  const step = Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (retry - 1));
-  return Math.floor(step / 2 + (step / 2) * random());
-}
-
-/** The longest time a request can spend waiting between its `maxAttempts` attempts. */
-export function maxRetryWindowMs(maxAttempts: number): number {
-  let total = 0;
-  for (let retry = 1; retry < maxAttempts; retry++) total += Math.min(MAX_RETRY_DELAY_MS, FIRST_RETRY_DELAY_MS * 2 ** (retry - 1));
-  return total;
-}
 
 /**
  * The SDK's retry decision (throttling and transient errors: 500/502/503/504, timeouts, resets,

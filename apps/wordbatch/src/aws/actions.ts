@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { IncompleteResultsError, TransientError, UsageError, type Logger, type StageContext } from '@wordbatch/cli';
+import { type Logger, type StageContext } from '@wordbatch/cli';
+import { IncompleteResultsError, TransientError, UsageError } from '@wordbatch/errors';
 import { formatS3Path } from '@wordbatch/s3-path';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { planSubmission, submitRun } from './aws-executor';
@@ -10,7 +11,7 @@ import type { RetryFailedOptions, StatusOptions } from './run-options';
 import { describeSubmission, type SubmitOptions } from './submit-options';
 import { parseInfraOutputs, resolveTarget } from './target';
 import { describeFailures, describeRun, watchRun, type RunSnapshot } from './watch';
-import type { AwsCommandDeps } from './commands';
+import type { AwsCommandDeps } from './command-deps';
 
 async function withBatch<T>(deps: AwsCommandDeps, context: StageContext, use: (api: BatchApi) => Promise<T>): Promise<T> {
   const client = (deps.batchClient ?? createBatchClient)(context.env);

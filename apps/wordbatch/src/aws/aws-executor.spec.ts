@@ -1,6 +1,6 @@
 import { BatchClient, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import { describePipeline } from '@wordbatch/pipeline';
 import { planSubmission, submitRun, type PartialSubmissionError } from './aws-executor';
 import { clientError, fakeSleep, testApi, throttled } from './batch-fakes.spec-helper';

@@ -1,6 +1,7 @@
 import type { SubmitJobCommandInput } from '@aws-sdk/client-batch';
-import { StageError, UsageError } from '@wordbatch/cli';
-import { batchJobName, MAX_SHARDS, stagesInDependencyOrder, type PipelineRun, type StageName } from '@wordbatch/pipeline';
+import { StageError, UsageError } from '@wordbatch/errors';
+import { batchJobName, stagesInDependencyOrder, type PipelineRun, type StageName } from '@wordbatch/pipeline';
+import { MAX_SHARDS } from '@wordbatch/plan-schema';
 import type { BatchApi } from './batch-api';
 import type { BatchTarget } from './target';
 

@@ -1,6 +1,6 @@
 import { BatchClient, DescribeJobsCommand, ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import { accessDenied, clientError, fakeSleep, serverError, testApi, throttled } from './batch-fakes.spec-helper';
 
 const batch = mockClient(BatchClient);

@@ -8,7 +8,7 @@ import {
   type JobSummary,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
-import { AccessDeniedError, sleep, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/cli';
+import { AccessDeniedError, sleep, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,20 +1,9 @@
-import type { BatchClient } from '@aws-sdk/client-batch';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { StageContext, StageProgram } from '@wordbatch/cli';
-import type { Sleep } from './batch-api';
+import type { StageProgram } from '@wordbatch/cli';
+import type { AwsCommandDeps } from './command-deps';
 import { parseRetryFailedOptions, parseStatusOptions, RETRY_FAILED_HELP, STATUS_HELP, type RetryFailedOptions, type StatusOptions } from './run-options';
 import { parseSubmitOptions, SUBMIT_HELP, type SubmitOptions } from './submit-options';
 
-/** What the AWS commands get from their process; tests replace the clock, the sleep and the clients. */
-export interface AwsCommandDeps {
-  /** Where progress goes: a bar when it is a terminal, log lines otherwise. */
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly sleep?: Sleep;
-  readonly now?: () => Date;
-  readonly batchClient?: (env: StageContext['env']) => BatchClient;
-  readonly s3Client?: (env: StageContext['env']) => S3Client;
-  readonly readTextFile?: (path: string) => Promise<string>;
-}
+export type { AwsCommandDeps } from './command-deps';
 
 // The actions (and the AWS SDK) are loaded on demand, so that --help and usage errors answer at once.
 

@@ -1,6 +1,6 @@
 import { BatchClient, DescribeJobsCommand, ListJobsCommand, SubmitJobCommand, type JobDetail, type JobStatus, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import type { PlanHeader } from '@wordbatch/plan-schema';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { jobDetail, testApi } from './batch-fakes.spec-helper';

@@ -1,15 +1,9 @@
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import {
   baseRunName,
   batchResourceNames,
   describeRetry,
-  formatIndexMap,
-  IndexMapError,
-  indexMapLocation,
-  MAX_INDEX_MAP_BYTES,
   parseBatchJobName,
-  parseIndexMap,
-  retryNumberOfIndexMap,
   retryNumberOfRunName,
   RUN_NAME_PATTERN,
   stageFlagValue,
@@ -18,7 +12,16 @@ import {
   type StageName,
 } from '@wordbatch/pipeline';
 import { readPlanHeader } from '@wordbatch/plan-io';
-import { resultsFolder, type PlanHeader } from '@wordbatch/plan-schema';
+import {
+  formatIndexMap,
+  IndexMapError,
+  indexMapLocation,
+  MAX_INDEX_MAP_BYTES,
+  parseIndexMap,
+  resultsFolder,
+  retryNumberOfIndexMap,
+  type PlanHeader,
+} from '@wordbatch/plan-schema';
 import { formatS3Path, parseS3Path, S3PathError, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import type { BatchApi } from './batch-api';

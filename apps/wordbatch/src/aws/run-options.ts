@@ -1,4 +1,5 @@
-import { parseFlags, UsageError } from '@wordbatch/cli';
+import { parseFlags } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { DEFAULT_INTERVAL_SECONDS, parseIntervalFlag, parseJobId } from './submit-options';
 import { parseShareIdentifier } from './target';
 

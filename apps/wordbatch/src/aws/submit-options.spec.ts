@@ -1,4 +1,4 @@
-import { ExitCode, StageError } from '@wordbatch/cli';
+import { ExitCode, StageError } from '@wordbatch/errors';
 import { describeSubmission, parseSubmitOptions, timestampRunName } from './submit-options';
 import { parseInfraOutputs, resolveTarget } from './target';
 

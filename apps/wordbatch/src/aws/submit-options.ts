@@ -1,17 +1,18 @@
 import { formatS3Path, asFolder } from '@wordbatch/s3-path';
-import { parseChoiceFlag, parseFlags, parseIntegerFlag, parseS3Flag, requireFlag, UsageError, type FlagSpecs } from '@wordbatch/cli';
+import { parseChoiceFlag, parseFlags, parseIntegerFlag, parseS3Flag, requireFlag, type FlagSpecs } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import {
   describeMergeStage,
   describeMigrateStage,
   describePipeline,
   describePlanStage,
   defaultPlanUri,
-  MAX_SHARDS,
   RUN_NAME_PATTERN,
   STAGE_NAMES,
   type PipelineRun,
   type StageName,
 } from '@wordbatch/pipeline';
+import { MAX_SHARDS } from '@wordbatch/plan-schema';
 import { parseShareIdentifier, type TargetFlags } from './target';
 import { MERGE_FLAGS, mergePassThroughArgs } from '../merge-flags';
 

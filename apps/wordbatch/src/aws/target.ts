@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { batchResourceNames, DEFAULT_NAME_PREFIX, STAGE_NAMES, type StageName } from '@wordbatch/pipeline';
 
 /** Where and how a run's jobs are submitted. */

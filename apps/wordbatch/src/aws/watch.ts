@@ -1,5 +1,5 @@
 import type { JobDetail, JobStatus } from '@aws-sdk/client-batch';
-import { UsageError } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { parseBatchJobName, stageOfJobDefinition, type StageName } from '@wordbatch/pipeline';
 import type { BatchApi, Sleep } from './batch-api';
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { forEachConcurrent, StageError, type ExitCode } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/cli';
+import { StageError, type ExitCode } from '@wordbatch/errors';
 import { stagesInDependencyOrder, type PipelineRun, type StageInvocation, type StageName } from '@wordbatch/pipeline';
 
 /** How one copy of a stage is started: as a process of its bundle, or as its container image. */

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseChoiceFlag, parseFlags, parseIntegerFlag, UsageError } from '@wordbatch/cli';
-import { MAX_SHARDS } from '@wordbatch/pipeline';
+import { parseChoiceFlag, parseFlags, parseIntegerFlag } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
+import { MAX_SHARDS } from '@wordbatch/plan-schema';
 import { MERGE_FLAGS, mergePassThroughArgs } from '../merge-flags';
 
 export interface LocalOptions {

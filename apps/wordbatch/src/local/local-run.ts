@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { forEachConcurrent, type Logger, UsageError } from '@wordbatch/cli';
+import { forEachConcurrent, type Logger } from '@wordbatch/cli';
+import { UsageError } from '@wordbatch/errors';
 import { startLocalS3 } from '@wordbatch/local-s3';
 import { describePipeline } from '@wordbatch/pipeline';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';

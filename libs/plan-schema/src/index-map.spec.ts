@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { formatIndexMap, indexMapLocation, parseIndexMap, retryNumberOfIndexMap } from './index-map';
+import { formatIndexMap, parseIndexMap } from './index-map';
+import { indexMapLocation, retryNumberOfIndexMap } from './layout';
 
 const what = '--index-map s3://dst/out/p1/retries/retry-1.json';
 

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { childPath, type S3Path } from '@wordbatch/s3-path';
-import { MAX_SHARDS } from './stages';
+import { MAX_SHARDS } from './limits';
 
 /**
  * An index map re-runs some shards of a plan as a smaller array job: it is a JSON array of
  * shard indices, and array child i counts shard map[i]. `retry-failed` writes one per retry,
- * under the plan's results folder, and migrate reads it with --index-map.
+ * under the plan's results folder (see indexMapLocation), and migrate reads it with --index-map.
  */
 export class IndexMapError extends Error {
   override readonly name = 'IndexMapError';
@@ -44,18 +43,4 @@ export function parseIndexMap(text: string, what: string): number[] {
 
 export function formatIndexMap(shardIndices: readonly number[]): string {
   return `${JSON.stringify(shardIndices)}\n`;
-}
-
-const RETRY_FOLDER = 'retries/';
-const RETRY_NAME = /(?:^|\/)retries\/retry-(\d+)\.json$/;
-
-/** Where retry number `retry` (1, 2, ...) keeps its map: `<results folder>/retries/retry-N.json`. */
-export function indexMapLocation(resultsFolder: S3Path, retry: number): S3Path {
-  return childPath(resultsFolder, `${RETRY_FOLDER}retry-${retry}.json`);
-}
-
-/** The retry number of a map written at indexMapLocation, or undefined for any other key. */
-export function retryNumberOfIndexMap(key: string): number | undefined {
-  const match = RETRY_NAME.exec(key);
-  return match ? Number(match[1]) : undefined;
 }

@@ -1,0 +1,31 @@
+import { maxRetryWindowMs, retryDelayMs, sleep } from './backoff';
+
+describe('retryDelayMs', () => {
+  it('doubles from 250 ms, jittered between half and all of the step, up to 20 s', () => {
+    expect([1, 2, 3, 8, 9, 20].map((retry) => retryDelayMs(retry, () => 0))).toEqual([125, 250, 500, 10_000, 10_000, 10_000]);
+    expect([1, 2, 3, 8, 9].map((retry) => retryDelayMs(retry, () => 0.999_999))).toEqual([249, 499, 999, 19_999, 19_999]);
+  });
+
+  it('gives a request with the default 8 attempts 16 to 32 s of retrying, whatever the dice', () => {
+    expect(maxRetryWindowMs(8)).toBe(31_750);
+    expect(maxRetryWindowMs(1)).toBe(0);
+  });
+});
+
+describe('sleep', () => {
+  it('waits the given time', async () => {
+    const started = Date.now();
+    await sleep(30);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('rejects with the reason as soon as the signal aborts, or at once if it already has', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const waiting = sleep(10_000, controller.signal);
+    setTimeout(() => controller.abort(new Error('stop')), 10);
+    await expect(waiting).rejects.toThrow('stop');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect(sleep(10_000, controller.signal)).rejects.toThrow('stop');
+  });
+});

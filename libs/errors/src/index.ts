@@ -1,0 +1,12 @@
+export {
+  AccessDeniedError,
+  exitCodeOf,
+  IncompleteResultsError,
+  InputChangedError,
+  StageError,
+  TerminatedError,
+  TransientError,
+  UsageError,
+} from './errors';
+export { ExitCode, RETRYABLE_EXIT_CODES } from './exit-codes';
+export { FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, maxRetryWindowMs, retryDelayMs, sleep } from './backoff';
