@@ -5,7 +5,7 @@ const required = ['--source', 's3://src-b/docs', '--destination', 's3://dst-b/ou
 describe('parsePlanOptions', () => {
   it('applies the defaults', () => {
     expect(parsePlanOptions(required)).toEqual({
-      source: { bucket: 'src-b', key: 'docs' },
+      input: { kind: 'prefix', source: { bucket: 'src-b', key: 'docs' } },
       destination: { bucket: 'dst-b', key: 'out/' },
       plan: { bucket: 'dst-b', key: 'plans/p.json' },
       shards: undefined,
@@ -14,6 +14,7 @@ describe('parsePlanOptions', () => {
       exclude: [],
       tokenizer: 'unicode',
       perFile: false,
+      allowMissing: false,
     });
   });
 
@@ -22,8 +23,29 @@ describe('parsePlanOptions', () => {
     expect(options).toMatchObject({ shards: 12, include: ['*.txt'], exclude: ['x/*'], tokenizer: 'whitespace', perFile: true });
   });
 
+  it('reads an inventory manifest, a key list, and a .txt list with the --source it is relative to', () => {
+    const rest = required.slice(2);
+    expect(parsePlanOptions(['--manifest', 's3://inv/src-b/daily/2026-01-01T01-00Z/manifest.json', ...rest]).input).toEqual({
+      kind: 'manifest',
+      manifest: { bucket: 'inv', key: 'src-b/daily/2026-01-01T01-00Z/manifest.json' },
+    });
+    expect(parsePlanOptions(['--keys', 's3://lists/todo.csv.gz', '--allow-missing', ...rest])).toMatchObject({
+      input: { kind: 'keys', list: { bucket: 'lists', key: 'todo.csv.gz' }, source: undefined },
+      allowMissing: true,
+    });
+    expect(parsePlanOptions(['--keys', 's3://lists/todo.txt', ...required]).input).toEqual({
+      kind: 'keys',
+      list: { bucket: 'lists', key: 'todo.txt' },
+      source: { bucket: 'src-b', key: 'docs' },
+    });
+  });
+
   it.each([
-    [['--destination', 's3://dst-b/out/', '--plan', 's3://dst-b/p.json'], '--source is required'],
+    [['--destination', 's3://dst-b/out/', '--plan', 's3://dst-b/p.json'], '--source is required (or --manifest, or --keys)'],
+    [[...required, '--manifest', 's3://inv/manifest.json'], '--manifest cannot be combined with --source'],
+    [[...required.slice(2), '--manifest', 's3://inv/manifest.json', '--keys', 's3://l/k.csv'], '--manifest cannot be combined with --keys'],
+    [[...required, '--allow-missing'], '--allow-missing applies to --manifest and --keys only'],
+    [[...required.slice(2), '--keys', 'lists/todo.csv'], '--keys'],
     [[...required, '--shards', '2', '--shard-bytes', '1G'], 'cannot be used together'],
     [[...required, '--shards', '0'], '--shards must be between 1 and 10000'],
     [[...required, '--tokenizer', 'icu'], '--tokenizer must be one of unicode, whitespace'],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@wordbatch/cli';
-import { UsageError } from '@wordbatch/errors';
+import { ExitCode, InputChangedError, UsageError } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { parsePlanHeader, parseShardList } from '@wordbatch/plan-schema';
 import { parseS3Path } from '@wordbatch/s3-path';
@@ -115,6 +115,42 @@ describe('runPlan', () => {
     const long = parsePlanOptions(['--source', `s3://${SRC}/long/`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${DST}/plans/long.json`]);
     await expect(runPlan({ ...long, perFile: true }, deps())).rejects.toThrow(/--per-file: 1 object\(s\) have no writable per-file key, first "n+\/.*over S3's 1024/);
     expect((await runPlan(long, deps())).header.totals.files).toBe(1);
+  });
+
+  describe('from a key list', () => {
+    const keysOptions = (list: string, planName: string, extra: string[] = []) =>
+      parsePlanOptions(['--keys', `s3://${DST}/lists/${list}`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${DST}/plans/${planName}.json`, ...extra]);
+
+    it('plans the objects it names as the prefix run plans them, named from their common folder', async () => {
+      await store.put({ bucket: DST, key: 'lists/docs.csv' }, ['docs/a.txt', 'docs/b.md', 'docs/sub/d.log', 'docs/sub/docs/c.txt'].map((key) => `${SRC},${key}`).join('\n'));
+      const fromList = await runPlan(keysOptions('docs.csv', 'from-list', ['--shards', '2']), deps());
+      const fromPrefix = await runPlan(options(['--shards', '2'], 'from-list'), deps());
+      expect(fromList.header).toEqual(fromPrefix.header);
+    });
+
+    it('fails with exit 3 naming the missing objects, or lists them as skipped with --allow-missing', async () => {
+      await store.put({ bucket: DST, key: 'lists/gaps.jsonl' }, ['docs/a.txt', 'docs/gone-1.txt', 'docs/gone-2.txt'].map((key) => JSON.stringify({ bucket: SRC, key })).join('\n'));
+      const refused = runPlan(keysOptions('gaps.jsonl', 'gaps'), deps());
+      await expect(refused).rejects.toThrow(InputChangedError);
+      await expect(runPlan(keysOptions('gaps.jsonl', 'gaps'), deps())).rejects.toThrow(
+        `--keys s3://${DST}/lists/gaps.jsonl names 2 object(s) that do not exist: "s3://${SRC}/docs/gone-1.txt", "s3://${SRC}/docs/gone-2.txt"; fix the list, or plan with --allow-missing`,
+      );
+      await expect(store.head({ bucket: DST, key: 'plans/gaps.json' })).resolves.toBeUndefined();
+      const summary = await runPlan(keysOptions('gaps.jsonl', 'gaps', ['--allow-missing', '--shards', '2']), deps());
+      expect(summary.header.totals.files).toBe(1);
+      expect(formatPlanSummary(summary)).toContain('files        1 (2 missing, listed as skipped)');
+      const lists = await Promise.all([0, 1].map(async (index) => parseShardList(await readJson(`plans/gaps/shard-0000${index}.json`))));
+      expect(lists.map((list) => list.skipped)).toEqual([
+        [{ name: 'gone-1.txt', reason: 'missing (named by the input, not found when planned)' }],
+        [{ name: 'gone-2.txt', reason: 'missing (named by the input, not found when planned)' }],
+      ]);
+      expect(ExitCode.InputChanged).toBe(3);
+    });
+
+    it('refuses a destination inside the folder the list names', async () => {
+      await store.put({ bucket: DST, key: 'lists/inside.csv' }, `${DST},out/x/a.txt\n${DST},out/y/b.txt\n`);
+      await expect(runPlan(keysOptions('inside.csv', 'inside'), deps())).rejects.toThrow(/--destination s3:\/\/plan-dst\/out\/ overlaps the source s3:\/\/plan-dst\/out\//);
+    });
   });
 
   it('prints a summary with the array size to submit', async () => {

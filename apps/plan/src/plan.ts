@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { forEachConcurrent, type Logger, megabytesPerSecond } from '@wordbatch/cli';
-import { UsageError } from '@wordbatch/errors';
+import { InputChangedError, UsageError } from '@wordbatch/errors';
+import { gatherNamedObjects, inputFlag, inputUri, MISSING_REASON, type NamedInput, type PlanInput } from '@wordbatch/plan-inputs';
 import {
   assertPlanWritesOutsideSource,
   MAX_SHARDS,
@@ -13,9 +14,10 @@ import {
   type PlanHeader,
   type PlanItem,
   type ShardList,
+  type SkippedFile,
 } from '@wordbatch/plan-schema';
 import { balanceShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
-import { asFolder, formatS3Path, isWithin, relativeName } from '@wordbatch/s3-path';
+import { asFolder, formatS3Path, isWithin, relativeName, type S3Path } from '@wordbatch/s3-path';
 import { unwritableKeyProblem, type ObjectStore } from '@wordbatch/s3-store';
 import type { PlanOptions } from './options';
 
@@ -31,38 +33,37 @@ export interface PlanSummary {
   readonly plan: string;
   /** Objects under the source left out by --include/--exclude. */
   readonly filteredOut: number;
+  /** Objects the manifest or key list named that do not exist (listed as skipped: --allow-missing). */
+  readonly missing: number;
   readonly durationMs: number;
 }
 
 /** Shard lists written at once: enough to hide request latency, few enough to stay polite. */
 const WRITE_CONCURRENCY = 16;
 
-/** Lists the source, splits it into shards and writes the plan; the header is written last. */
+/** The objects to plan, the folder their names are relative to, and what was left out. */
+interface Gathered {
+  readonly source: S3Path;
+  readonly items: PlanItem[];
+  readonly missing: string[];
+  readonly filteredOut: number;
+}
+
+/** Lists the source (or reads the inventory or key list), splits it into shards and writes the plan; the header is written last. */
 export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<PlanSummary> {
   const started = Date.now();
-  const source = asFolder(options.source);
   const destination = asFolder(options.destination);
   const shardLists = shardListsFolder(options);
-  if (isWithin(destination, source) || isWithin(source, destination)) {
-    throw new UsageError(
-      `--destination ${formatS3Path(destination)} overlaps the source ${formatS3Path(source)}; results must be written outside the data they count`,
-    );
-  }
-  if (isWithin(options.plan, source) || isWithin(shardLists, source)) {
-    throw new UsageError(`--plan ${formatS3Path(options.plan)} lies inside the source; write plans elsewhere`);
-  }
-
   const keep = createNameFilter(options.include, options.exclude);
-  const items: PlanItem[] = [];
-  let filteredOut = 0;
-  for await (const object of deps.store.list(source, deps.signal)) {
-    if (object.key.endsWith('/')) continue; // a console-made "folder", not data
-    const name = relativeName(source, object.key);
-    if (keep(name)) items.push({ name, size: object.size, etag: object.etag });
-    else filteredOut++;
-  }
+  const { input } = options;
+  // A prefix is checked before it is listed; a manifest or list says where its objects are only once read.
+  if (input.kind === 'prefix') assertWritesOutsideSource(asFolder(input.source), options, shardLists);
+  const gathered = input.kind === 'prefix' ? await listSource(asFolder(input.source), keep, deps) : await readNamedInput(input, keep, deps);
+  const { source, items, missing, filteredOut } = gathered;
+  assertWritesOutsideSource(source, options, shardLists);
+  if (missing.length > 0 && !options.allowMissing) throw missingObjectsError(options.input, source, missing);
   const bytes = items.reduce((sum, item) => sum + item.size, 0);
-  deps.logger.info({ files: items.length, bytes, filteredOut, source: formatS3Path(source) }, 'Plan:Listed');
+  deps.logger.info({ files: items.length, bytes, filteredOut, missing: missing.length, source: formatS3Path(source), input: inputUri(input) }, 'Plan:Listed');
 
   const shardCount = options.shards ?? shardCountForBytes(bytes, items.length, options.shardBytes, MAX_SHARDS);
   const settings = {
@@ -72,7 +73,15 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     exclude: [...options.exclude],
     shardBytes: options.shards === undefined ? options.shardBytes : null,
   };
-  const identity = { source: formatS3Path(source), destination: formatS3Path(destination), settings, shardCount };
+  const skipped: SkippedFile[] = missing.map((name) => ({ name, reason: MISSING_REASON }));
+  const identity = {
+    source: formatS3Path(source),
+    destination: formatS3Path(destination),
+    settings,
+    shardCount,
+    // What the results will list as skipped is part of what they are.
+    ...(skipped.length > 0 ? { skipped } : {}),
+  };
   const header: PlanHeader = {
     version: PLAN_VERSION,
     kind: 'wordbatch-plan',
@@ -107,6 +116,9 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
         bytes: shard.bytes,
         items: shard.items,
       };
+      // Missing objects are spread over the shards (each listed by exactly one), so merge lists them all.
+      const shardSkipped = skipped.filter((_, index) => index % shardCount === shard.index);
+      if (shardSkipped.length > 0) list.skipped = shardSkipped;
       await deps.store.put(shardListLocation(header, shard.index), JSON.stringify(list), {
         signal: deps.signal,
         contentType: 'application/json',
@@ -133,8 +145,51 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     },
     'Plan:Written',
   );
-  return { header, plan: formatS3Path(options.plan), filteredOut, durationMs };
+  return { header, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, durationMs };
 }
+
+function assertWritesOutsideSource(source: S3Path, options: PlanOptions, shardLists: S3Path): void {
+  const destination = asFolder(options.destination);
+  if (isWithin(destination, source) || isWithin(source, destination)) {
+    throw new UsageError(
+      `--destination ${formatS3Path(destination)} overlaps the source ${formatS3Path(source)}; results must be written outside the data they count`,
+    );
+  }
+  if (isWithin(options.plan, source) || isWithin(shardLists, source)) {
+    throw new UsageError(`--plan ${formatS3Path(options.plan)} lies inside the source ${formatS3Path(source)}; write plans elsewhere`);
+  }
+}
+
+/** Every object below `source`, in key order. */
+async function listSource(source: S3Path, keep: (name: string) => boolean, deps: PlanDeps): Promise<Gathered> {
+  const items: PlanItem[] = [];
+  let filteredOut = 0;
+  for await (const object of deps.store.list(source, deps.signal)) {
+    if (object.key.endsWith('/')) continue; // a console-made "folder", not data
+    const name = relativeName(source, object.key);
+    if (keep(name)) items.push({ name, size: object.size, etag: object.etag });
+    else filteredOut++;
+  }
+  return { source, items, missing: [], filteredOut };
+}
+
+/** The objects an inventory report or key list names. */
+async function readNamedInput(input: NamedInput, keep: (name: string) => boolean, deps: PlanDeps): Promise<Gathered> {
+  const gathered = await gatherNamedObjects(input, { store: deps.store, signal: deps.signal, keep });
+  deps.logger.info({ input: inputUri(input), lookedUp: gathered.lookedUp, missing: gathered.missing.length }, 'Plan:InputRead');
+  return gathered;
+}
+
+/** Without --allow-missing, objects the input names but S3 does not have fail the plan (exit 3), the first few named. */
+function missingObjectsError(input: PlanInput, source: S3Path, missing: readonly string[]): InputChangedError {
+  const first = missing.slice(0, MISSING_NAMED).map((name) => JSON.stringify(`${formatS3Path(source)}${name}`));
+  return new InputChangedError(
+    `${inputFlag(input)} ${inputUri(input)} names ${missing.length} object(s) that do not exist: ${first.join(', ')}${missing.length > MISSING_NAMED ? ', …' : ''}; fix the list, or plan with --allow-missing to list them as skipped`,
+  );
+}
+
+/** Missing objects an error message names: enough to see the pattern, short enough for one line. */
+const MISSING_NAMED = 5;
 
 /** With --per-file, an object whose counts could not be written would fail its shard later: refuse now. */
 function assertPerFileKeysWritable(header: PlanHeader, items: readonly PlanItem[]): void {
@@ -162,7 +217,7 @@ export function formatPlanSummary(summary: PlanSummary): string {
     `Plan ${header.id}`,
     `  source       ${header.source}`,
     `  destination  ${header.destination}`,
-    `  files        ${header.totals.files}${summary.filteredOut ? ` (${summary.filteredOut} filtered out)` : ''}`,
+    `  files        ${header.totals.files}${summary.filteredOut ? ` (${summary.filteredOut} filtered out)` : ''}${summary.missing ? ` (${summary.missing} missing, listed as skipped)` : ''}`,
     `  bytes        ${header.totals.bytes}`,
     `  shards       ${header.shardCount}`,
     `  plan         ${summary.plan}`,

@@ -13,6 +13,9 @@ describe('derivePlanId', () => {
     const id = derivePlanId('p1', {}, items);
     expect(derivePlanId('p1', {}, [{ ...items[0], etag: 'e2' }])).not.toBe(id);
     expect(derivePlanId('p1', { tokenizer: 'whitespace' }, items)).not.toBe(id);
+    const version = derivePlanId('p1', {}, [{ ...items[0], versionId: 'v1' }]);
+    expect(version).not.toBe(id);
+    expect(derivePlanId('p1', {}, [{ ...items[0], versionId: 'v2' }])).not.toBe(version);
   });
 
   it('falls back to the digest for a name without letters', () => {
