@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@wordbatch/cli';
 import { ExitCode, StageError } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
-import { formatIndexMap } from '@wordbatch/plan-schema';
+import { formatIndexMap, parseShardTiming } from '@wordbatch/plan-schema';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { runMigrate } from './migrate';
 import type { MigrateOptions } from './options';
@@ -90,6 +90,18 @@ afterAll(async () => {
 });
 
 const deps = () => ({ store, logger, signal: new AbortController().signal });
+
+describe('migrate', () => {
+  it('writes the shard timing beside its result, for the report', async () => {
+    const before = Date.now();
+    const summary = await runMigrate(options({ index: { value: 1, from: '--index' } }), deps());
+    const timing = parseShardTiming(await store.readText({ bucket: RESULTS, key: `out/${PLAN_ID}/timings/shard-00001.json` }));
+    expect(timing).toMatchObject({ planId: PLAN_ID, shardIndex: 1, countingThreads: 0 });
+    expect(Date.parse(timing.startedAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(timing.durationMs).toBeGreaterThanOrEqual(0);
+    expect(timing.durationMs).toBe(summary.durationMs);
+  });
+});
 
 describe('migrate --index-map', () => {
   it('counts the shard in the entry its array index picks', async () => {

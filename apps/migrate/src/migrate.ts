@@ -10,10 +10,12 @@ import {
   perFileLocation,
   resultsFolder,
   shardResultLocation,
+  shardTimingLocation,
   type PlanHeader,
   type PlanItem,
   type PlanSettings,
   type ShardResultHeader,
+  type ShardTiming,
   type SkippedFile,
 } from '@wordbatch/plan-schema';
 import { formatS3Path, isWithin, type S3Path } from '@wordbatch/s3-path';
@@ -23,6 +25,9 @@ import { countObject } from './count-object';
 import type { ShardCounter } from './count-pool';
 import { InThreadCounter } from './in-thread-counter';
 import type { IndexChoice, MigrateOptions } from './options';
+
+/** The timing is not worth holding a finished shard for longer than this. */
+const TIMING_WRITE_MS = 10_000;
 
 export interface MigrateDeps {
   readonly store: ObjectStore;
@@ -83,6 +88,7 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
   });
 
   const durationMs = Date.now() - started;
+  await writeTiming(deps, header, shardIndex, started, durationMs, counter.threads);
   deps.logger.info(
     {
       planId: header.id,
@@ -100,6 +106,40 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
     'Migrate:ShardDone',
   );
   return { planId: header.id, shardIndex, shardCount: header.shardCount, result: formatS3Path(location), stats, durationMs };
+}
+
+/**
+ * Records how long the shard took, for the report. Written after the result, so that a stop
+ * or failure before the result still leaves nothing; and only as a courtesy: the shard is
+ * done, so a failure here is logged, and neither a SIGTERM nor a slow S3 undoes the result.
+ */
+async function writeTiming(
+  deps: MigrateDeps,
+  header: PlanHeader,
+  shardIndex: number,
+  started: number,
+  durationMs: number,
+  countingThreads: number,
+): Promise<void> {
+  const timing: ShardTiming = {
+    version: PLAN_VERSION,
+    kind: 'wordbatch-shard-timing',
+    planId: header.id,
+    shardIndex,
+    startedAt: new Date(started).toISOString(),
+    durationMs,
+    countingThreads,
+  };
+  const location = shardTimingLocation(header, shardIndex);
+  try {
+    await deps.store.put(location, `${JSON.stringify(timing)}\n`, {
+      contentType: 'application/json',
+      signal: AbortSignal.timeout(TIMING_WRITE_MS),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    deps.logger.warn({ planId: header.id, shardIndex, timing: formatS3Path(location), reason }, 'Migrate:TimingNotWritten');
+  }
 }
 
 interface ShardTally {

@@ -46,7 +46,8 @@ Examples:
     --index-map s3://results/out/<plan id>/retries/retry-1.json      (counts the shard in entry 1)
 
 Writes <destination>/<plan id>/shards/shard-NNNNN.tsv (a JSON header line, then word<TAB>count lines);
-re-running a shard rewrites the same bytes. Binary objects (with a NUL byte) are skipped and listed.
+re-running a shard rewrites the same bytes. Its timing (start, duration) goes to
+<destination>/<plan id>/timings/shard-NNNNN.json. Binary objects (with a NUL byte) are skipped and listed.
 Exit codes: 0 ok, 2 bad usage or plan, 3 object missing or changed since planned, 4 access denied,
 75 transient (retry), 143 stopped.
 `;

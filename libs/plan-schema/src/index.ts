@@ -6,6 +6,7 @@ export {
   planItemSchema,
   shardListSchema,
   shardResultHeaderSchema,
+  shardTimingSchema,
 } from './schemas';
 export type {
   PlanHeader,
@@ -14,15 +15,17 @@ export type {
   ShardList,
   ShardResultHeader,
   ShardStats,
+  ShardTiming,
   SkippedFile,
   TokenizerName,
 } from './schemas';
-export { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
+export { parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
 export { PackedPlanItems } from './packed-plan-items';
 export { parsePackedShardList, type PackedShardList } from './packed-shard-list';
 export {
   assertPlanWritesOutsideSource,
   indexMapLocation,
+  MERGE_RESULT_NAME,
   mergeResultLocation,
   PLAN_COPY_NAME,
   perFileLocation,
@@ -33,6 +36,10 @@ export {
   shardListLocation,
   shardListsFolderFor,
   shardResultLocation,
+  shardResultName,
   shardResultsFolder,
+  shardTimingLocation,
+  shardTimingName,
+  SHARD_TIMINGS_FOLDER,
   sourceLocation,
 } from './layout';

@@ -8,6 +8,9 @@ import {
   shardListLocation,
   shardListsFolderFor,
   shardResultLocation,
+  shardResultName,
+  shardTimingLocation,
+  shardTimingName,
   sourceLocation,
 } from './layout';
 import { sampleHeader } from './sample-header.spec-helper';
@@ -18,10 +21,17 @@ describe('layout', () => {
   it('puts every output at a key derived from the plan', () => {
     expect(shardListLocation(header, 42)).toEqual({ bucket: 'dst-bucket', key: 'plans/p1/shard-00042.json' });
     expect(shardResultLocation(header, 7)).toEqual({ bucket: 'dst-bucket', key: 'out/p1-0123456789ab/shards/shard-00007.tsv' });
+    expect(shardTimingLocation(header, 7)).toEqual({ bucket: 'dst-bucket', key: 'out/p1-0123456789ab/timings/shard-00007.json' });
     expect(planCopyLocation(header).key).toBe('out/p1-0123456789ab/plan.json');
     expect(mergeResultLocation(header).key).toBe('out/p1-0123456789ab/result.json');
     expect(perFileLocation(header, 'sub/a b.txt').key).toBe('out/p1-0123456789ab/files/sub/a b.txt');
     expect(sourceLocation(header, 'sub/a b.txt')).toEqual({ bucket: 'src-bucket', key: 'docs/sub/a b.txt' });
+  });
+
+  it('names shard outputs relative to the results folder, as a copy of that folder holds them', () => {
+    expect(shardResultName(42)).toBe('shards/shard-00042.tsv');
+    expect(shardTimingName(123456)).toBe('timings/shard-123456.json');
+    expect(shardResultLocation(header, 42).key.endsWith(`/${shardResultName(42)}`)).toBe(true);
   });
 
   it('reads the shard index back from a result key', () => {

@@ -10,12 +10,15 @@ import type { PlanHeader } from './schemas';
  *   <plan>/shard-00042.json              shard 42's item list
  *   <destination>/<plan id>/plan.json    a copy of the header, so merge can find plans without --plan
  *   <destination>/<plan id>/shards/shard-00042.tsv   shard 42's counts (written last by migrate)
+ *   <destination>/<plan id>/timings/shard-00042.json shard 42's start and duration (written by migrate after its counts)
  *   <destination>/<plan id>/files/<name>             per-file counts with --per-file
  *   <destination>/<plan id>/result.json  merge's result
  *   <destination>/<plan id>/retries/retry-3.json     the index map of retry 3 (wordbatch retry-failed)
  */
 export const PLAN_COPY_NAME = 'plan.json';
 export const SHARD_RESULTS_FOLDER = 'shards/';
+export const SHARD_TIMINGS_FOLDER = 'timings/';
+export const MERGE_RESULT_NAME = 'result.json';
 
 function shardFileName(index: number, extension: string): string {
   return `shard-${String(index).padStart(5, '0')}.${extension}`;
@@ -45,8 +48,22 @@ export function shardResultsFolder(header: PlanHeader): S3Path {
   return childPath(resultsFolder(header), SHARD_RESULTS_FOLDER);
 }
 
+/** Shard `shardIndex`'s result, relative to the run's results folder. */
+export function shardResultName(shardIndex: number): string {
+  return `${SHARD_RESULTS_FOLDER}${shardFileName(shardIndex, 'tsv')}`;
+}
+
+/** Shard `shardIndex`'s timing, relative to the run's results folder. */
+export function shardTimingName(shardIndex: number): string {
+  return `${SHARD_TIMINGS_FOLDER}${shardFileName(shardIndex, 'json')}`;
+}
+
 export function shardResultLocation(header: PlanHeader, shardIndex: number): S3Path {
-  return childPath(shardResultsFolder(header), shardFileName(shardIndex, 'tsv'));
+  return childPath(resultsFolder(header), shardResultName(shardIndex));
+}
+
+export function shardTimingLocation(header: PlanHeader, shardIndex: number): S3Path {
+  return childPath(resultsFolder(header), shardTimingName(shardIndex));
 }
 
 /** The shard index of a shard result key, or undefined for any other key. */
@@ -60,7 +77,7 @@ export function perFileLocation(header: PlanHeader, name: string): S3Path {
 }
 
 export function mergeResultLocation(header: PlanHeader): S3Path {
-  return childPath(resultsFolder(header), 'result.json');
+  return childPath(resultsFolder(header), MERGE_RESULT_NAME);
 }
 
 export function sourceLocation(header: PlanHeader, name: string): S3Path {

@@ -1,4 +1,4 @@
-import { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
+import { parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
 import { sampleHeader } from './sample-header.spec-helper';
 
 describe('parsePlanHeader', () => {
@@ -55,5 +55,21 @@ describe('shard documents', () => {
     };
     expect(parseShardResultHeader(JSON.stringify(header)).stats.skipped).toHaveLength(1);
     expect(() => parseShardResultHeader(JSON.stringify({ ...header, stats: {} }))).toThrow(/field "stats.files" is missing/);
+  });
+
+  it('reads a shard timing and rejects a negative duration or a date that is not ISO', () => {
+    const timing = {
+      version: 1,
+      kind: 'wordbatch-shard-timing',
+      planId: 'p1-0123456789ab',
+      shardIndex: 3,
+      startedAt: '2026-11-30T00:00:00.000Z',
+      durationMs: 1500,
+      countingThreads: 2,
+    };
+    expect(parseShardTiming(JSON.stringify(timing))).toEqual(timing);
+    expect(() => parseShardTiming(JSON.stringify({ ...timing, durationMs: -1 }), 'timing 3')).toThrow(/timing 3: field "durationMs"/);
+    expect(() => parseShardTiming(JSON.stringify({ ...timing, startedAt: 'yesterday' }))).toThrow(/field "startedAt"/);
+    expect(() => parseShardTiming(JSON.stringify({ ...timing, kind: 'wordbatch-shard-result' }))).toThrow(/field "kind"/);
   });
 });

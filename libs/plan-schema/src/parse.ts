@@ -4,9 +4,11 @@ import {
   planHeaderSchema,
   shardListSchema,
   shardResultHeaderSchema,
+  shardTimingSchema,
   type PlanHeader,
   type ShardList,
   type ShardResultHeader,
+  type ShardTiming,
 } from './schemas';
 
 /** A plan document that cannot be read: its message names the document and the field. */
@@ -57,4 +59,8 @@ export function parseShardList(text: string, what = 'shard list'): ShardList {
 
 export function parseShardResultHeader(text: string, what = 'shard result'): ShardResultHeader {
   return parseDocument(shardResultHeaderSchema, text, what);
+}
+
+export function parseShardTiming(text: string, what = 'shard timing'): ShardTiming {
+  return parseDocument(shardTimingSchema, text, what);
 }

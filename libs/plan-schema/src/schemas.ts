@@ -107,6 +107,22 @@ export const shardResultHeaderSchema = z.strictObject({
   stats: shardStatsSchema,
 });
 
+/**
+ * How long migrate took on one shard, kept apart from the shard result so that a re-run still
+ * rewrites the result's exact bytes; the report reads it to show stragglers.
+ */
+export const shardTimingSchema = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  kind: z.literal('wordbatch-shard-timing'),
+  planId: planIdSchema,
+  shardIndex: count,
+  startedAt: z.iso.datetime(),
+  /** From reading the plan to the shard result written. */
+  durationMs: count,
+  /** Worker threads that counted (0: the main thread did). */
+  countingThreads: count,
+});
+
 export type PlanHeader = z.infer<typeof planHeaderSchema>;
 export type PlanSettings = z.infer<typeof planSettingsSchema>;
 export type PlanItem = z.infer<typeof planItemSchema>;
@@ -114,4 +130,5 @@ export type ShardList = z.infer<typeof shardListSchema>;
 export type ShardStats = z.infer<typeof shardStatsSchema>;
 export type SkippedFile = z.infer<typeof skippedFileSchema>;
 export type ShardResultHeader = z.infer<typeof shardResultHeaderSchema>;
+export type ShardTiming = z.infer<typeof shardTimingSchema>;
 export type TokenizerName = z.infer<typeof tokenizerSchema>;
