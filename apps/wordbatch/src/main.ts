@@ -4,6 +4,7 @@ import { UsageError } from '@wordbatch/errors';
 import { retryFailedCommand, statusCommand, submitCommand } from './aws/commands';
 import { containerLauncher, processLauncher } from './local/launchers';
 import { LOCAL_HELP, parseLocalOptions, type LocalOptions } from './local/local-options';
+import { reportCommand } from './report/report-command';
 
 const local: StageProgram<LocalOptions> = {
   name: 'local',
@@ -19,7 +20,9 @@ const local: StageProgram<LocalOptions> = {
     const result = await runLocalPipeline(options, { launcher, logger, signal, progress });
     if (progress) process.stderr.write('\r\x1b[K');
     stdout.write(result.output);
-    logger.info({ files: result.files, dataDir: result.dataDir }, 'Local:Done');
+    logger.info({ files: result.files, dataDir: result.dataDir, report: result.report }, 'Local:Done');
+    // On stderr: stdout carries only the results, which may be piped.
+    process.stderr.write(`wordbatch local: report: ${result.report}\n`);
   },
 };
 
@@ -28,6 +31,7 @@ const commands: Record<string, StageProgram<never>> = {
   submit: submitCommand({ stderr: process.stderr }) as StageProgram<never>,
   status: statusCommand({ stderr: process.stderr }) as StageProgram<never>,
   'retry-failed': retryFailedCommand({ stderr: process.stderr }) as StageProgram<never>,
+  report: reportCommand as StageProgram<never>,
 };
 
 const [command, ...rest] = process.argv.slice(2);

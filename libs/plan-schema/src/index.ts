@@ -36,6 +36,7 @@ export {
   shardListLocation,
   shardListsFolderFor,
   shardResultLocation,
+  SHARD_RESULTS_FOLDER,
   shardResultName,
   shardResultsFolder,
   shardTimingLocation,

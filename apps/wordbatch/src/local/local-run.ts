@@ -4,12 +4,14 @@ import { forEachConcurrent, type Logger } from '@wordbatch/cli';
 import { UsageError } from '@wordbatch/errors';
 import { startLocalS3 } from '@wordbatch/local-s3';
 import { describePipeline } from '@wordbatch/pipeline';
+import { s3RunFolder, writeRunReport } from '@wordbatch/report';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { runLocally, type ProgressEvent, type StageLauncher } from './local-executor';
 import type { LocalOptions } from './local-options';
 
 export const SOURCE_BUCKET = 'wordbatch-source';
 export const RESULTS_BUCKET = 'wordbatch-results';
+const RESULTS_PREFIX = 'out/';
 const UPLOAD_CONCURRENCY = 16;
 
 export interface LocalRunDeps {
@@ -24,7 +26,12 @@ export interface LocalRunResult {
   readonly output: string;
   readonly files: number;
   readonly dataDir: string;
+  /** The HTML report of the run (`wordbatch report`), written while the embedded server still runs. */
+  readonly report: string;
 }
+
+/** The report's file name in the data folder; the next run overwrites it. */
+export const REPORT_FILE = 'report.html';
 
 /**
  * Runs the pipeline on a local folder: starts the embedded S3 server, uploads the folder to
@@ -55,7 +62,7 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
 
     const run = describePipeline({
       source: `s3://${SOURCE_BUCKET}/`,
-      destination: `s3://${RESULTS_BUCKET}/out/`,
+      destination: `s3://${RESULTS_BUCKET}/${RESULTS_PREFIX}`,
       shards: options.shards,
       name: 'local',
       tokenizer: options.tokenizer,
@@ -72,7 +79,9 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
       signal: deps.signal,
       onProgress: (event: ProgressEvent) => deps.progress?.(`${event.stage} ${event.done}/${event.total}`),
     });
-    return { output, files: files.length, dataDir: options.dataDir };
+    const results = s3RunFolder(store, { bucket: RESULTS_BUCKET, key: RESULTS_PREFIX }, deps.signal);
+    const report = await writeRunReport(results, () => join(options.dataDir, REPORT_FILE), deps.signal);
+    return { output, files: files.length, dataDir: options.dataDir, report: report.path };
   } finally {
     store.destroy();
     await server.close();
