@@ -59,7 +59,7 @@ describe('shard documents', () => {
 
   it('reads a shard timing and rejects a negative duration or a date that is not ISO', () => {
     const timing = {
-      version: 1,
+      version: 2,
       kind: 'wordbatch-shard-timing',
       planId: 'p1-0123456789ab',
       shardIndex: 3,

@@ -53,7 +53,7 @@ export function sampleRunObjects(): Map<string, string> {
     const header = { version: 1, kind: 'wordbatch-shard-result', planId: PLAN_ID, shardIndex, tokenizer: 'unicode', stats: stats[shardIndex] };
     objects.set(`shards/shard-0000${shardIndex}.tsv`, `${JSON.stringify(header)}\nlord\t30\nsaid\t20\n`);
     const timing = {
-      version: 1,
+      version: 2,
       kind: 'wordbatch-shard-timing',
       planId: PLAN_ID,
       shardIndex,

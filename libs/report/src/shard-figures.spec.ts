@@ -15,7 +15,7 @@ function shard(shardIndex: number, bytes: number, durationMs?: number, startOffs
     timing:
       durationMs === undefined
         ? undefined
-        : { version: 1, kind: 'wordbatch-shard-timing', planId: 'p', shardIndex, startedAt: new Date(1_700_000_000_000 + startOffsetMs).toISOString(), durationMs, countingThreads: 0 },
+        : { version: 2, kind: 'wordbatch-shard-timing', planId: 'p', shardIndex, startedAt: new Date(1_700_000_000_000 + startOffsetMs).toISOString(), durationMs, countingThreads: 0 },
   };
 }
 
