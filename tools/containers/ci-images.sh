@@ -7,29 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=$SECONDS
 
-if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
-  echo "ci-images: installing podman and runc"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq podman runc >/dev/null
-fi
-
-# crun, podman's first choice, does not work on these machines; runc does. podman's default
-# open-files limit for a container is above this machine's hard limit (20000), and runc
-# cannot raise it ("error setting rlimit type 7"), so containers get the machine's own.
-export CONTAINERS_CONF="$PWD/tmp/containers/containers.conf"
-mkdir -p "$(dirname "$CONTAINERS_CONF")"
-cat >"$CONTAINERS_CONF" <<'CONF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]
-
-[engine]
-runtime = "runc"
-CONF
-
-export CONTAINER_ENGINE=podman
-export WORDBATCH_NODE_BASE=localhost/wordbatch-node-base:test
-bash tools/containers/stand-in-base.sh "$WORDBATCH_NODE_BASE"
+source tools/containers/podman-setup.sh
 
 export NX_DAEMON=false
 npx nx run e2e-images:test-images --outputStyle=static

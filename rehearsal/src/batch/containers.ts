@@ -45,10 +45,18 @@ function logStream(file: string) {
  * is what the container reaches. Values travel as `--env NAME` so no secret is on a command line.
  */
 export class PodmanRunner implements ContainerRunner {
-  constructor(private readonly engine = 'podman') {}
+  /**
+   * `platformMounts` are files the platform provides rather than the job definition (here
+   * the CA that signs the S3 front's certificate, standing in for the public CAs that S3's
+   * certificate chains to); they are mounted read-only.
+   */
+  constructor(
+    private readonly platformMounts: readonly { readonly hostPath: string; readonly containerPath: string }[] = [],
+    private readonly engine = 'podman',
+  ) {}
 
   /** The podman arguments for a request (exported for the unit tests). */
-  static runArgs(request: ContainerRequest, volumeDirs: Readonly<Record<string, string>>): string[] {
+  runArgs(request: ContainerRequest, volumeDirs: Readonly<Record<string, string>>): string[] {
     const properties = request.properties;
     const args = ['run', '--rm', '--name', `wordbatch-task-${request.taskId}`, '--pull', 'never', '--network', 'host'];
     if (properties.readonlyRootFilesystem) args.push('--read-only', '--read-only-tmpfs=false');
@@ -63,6 +71,7 @@ export class PodmanRunner implements ContainerRunner {
       if (dir === undefined) throw new Error(`mount point ${mount.containerPath} names volume ${mount.sourceVolume}, which the job definition does not define`);
       args.push('--volume', `${dir}:${mount.containerPath}${mount.readOnly ? ':ro' : ''}`);
     }
+    for (const mount of this.platformMounts) args.push('--volume', `${mount.hostPath}:${mount.containerPath}:ro`);
     for (const name of Object.keys(request.environment).sort()) args.push('--env', name);
     args.push(properties.image, ...request.command);
     return args;
@@ -77,7 +86,7 @@ export class PodmanRunner implements ContainerRunner {
       volumeDirs[volume.name] = dir;
     }
     const log = logStream(request.logFile);
-    const child = spawn(this.engine, PodmanRunner.runArgs(request, volumeDirs), {
+    const child = spawn(this.engine, this.runArgs(request, volumeDirs), {
       env: { ...process.env, ...request.environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

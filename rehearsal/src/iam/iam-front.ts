@@ -35,7 +35,11 @@ export interface CallRecord {
 }
 
 /** A fault to inject instead of forwarding a request (the rehearsal's failure scenarios). */
-export type Fault = { readonly kind: 'reset' } | { readonly kind: 'error'; readonly status: number; readonly code: string };
+export type Fault =
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'stall' }
+  | { readonly kind: 'error'; readonly status: number; readonly code: string }
+  | { readonly kind: 'body'; readonly body: string };
 export type FaultRule = (session: RoleSession, call: S3Authorization, url: URL) => Fault | undefined;
 
 export interface IamFrontOptions {
@@ -150,6 +154,19 @@ export class IamFront {
     if (fault?.kind === 'reset') {
       this.record(session, { ...call, allowed, status: 0 });
       request.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'stall') {
+      // No answer at all, until the caller gives up and closes the connection.
+      this.record(session, { ...call, allowed, status: 0 });
+      request.resume();
+      return;
+    }
+    if (fault?.kind === 'body') {
+      this.record(session, { ...call, allowed, status: 200 });
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(fault.body) });
+      response.end(fault.body);
       return;
     }
     if (fault?.kind === 'error') {
