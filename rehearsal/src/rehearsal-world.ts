@@ -41,6 +41,8 @@ export interface RehearsalWorld {
   readonly store: ObjectStore;
   readonly front: IamFront;
   readonly batch: BatchEndpoint;
+  /** The Batch endpoint's URL (AWS_ENDPOINT_URL_BATCH). */
+  readonly batchUrl: string;
   readonly logsDir: string;
   readonly outputsFile: string;
   /** Attempt contexts by the access key id their session was given. */
@@ -148,6 +150,7 @@ export async function standUp(settings: Readonly<Record<string, string>>): Promi
     store,
     front,
     batch,
+    batchUrl,
     logsDir,
     outputsFile,
     attempts,

@@ -35,7 +35,7 @@ const WHY_KEPT = {
  * | merge   | -                       | ListBucket, GetObject plans/* and out/*, PutObject + AbortMultipartUpload out/* |
  *
  * plan only lists the source (the listing carries sizes and ETags) and reads nothing back.
- * migrate never lists the destination for its own sake, but without ListBucket S3 answers
+ * migrate never lists either bucket for its own sake, but without ListBucket S3 answers
  * 403 instead of 404 for a missing object, which would turn "deleted since planned" or
  * "no such plan" (exit 3) into "access denied" (exit 4). The destination's ListBucket has no
  * s3:prefix condition: S3 decides 404 against 403 with the GetObject request's context,
@@ -66,7 +66,8 @@ export function stageGrants(
       ...write('WritePlans', [plans, results]),
     ],
     migrate: [
-      { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source] },
+      // Not for listing: a source object deleted since planning must be 404 (exit 3), not 403.
+      { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source], whyKept: WHY_KEPT.listFor404 },
       listDestination,
       { sid: 'ReadSource', actions: ['s3:GetObject'], resources: [`${buckets.source}/*`] },
       { sid: 'ReadPlansAndResults', actions: ['s3:GetObject'], resources: [plans, results] },

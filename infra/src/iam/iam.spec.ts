@@ -107,7 +107,9 @@ describe('IAM: least privilege per role', () => {
     expect(Object.keys(tags).sort()).toEqual(
       roleName === 'wordbatch-plan-job'
         ? ['kept:WritePlansAbortMultipart']
-        : ['kept:ListDestination', 'kept:WriteResultsAbortMultipart'],
+        : roleName === 'wordbatch-migrate-job'
+          ? ['kept:ListDestination', 'kept:ListSource', 'kept:WriteResultsAbortMultipart']
+          : ['kept:ListDestination', 'kept:WriteResultsAbortMultipart'],
     );
     for (const value of Object.values(tags)) {
       // IAM tag values: at most 256 characters of letters, digits, spaces and _ . : / = + - @.
