@@ -96,7 +96,7 @@ export async function runContainer(name: string, image: string, args: readonly s
   const envFlags = Object.keys(env).flatMap((variable) => ['--env', variable]);
   try {
     const result = await podman(
-      ['run', '--name', name, '--pull', 'never', '--network', 'host', '--read-only', '--tmpfs', '/tmp', ...envFlags, image, ...args],
+      ['run', '--name', name, '--pull', 'never', '--network', 'host', '--read-only', '--read-only-tmpfs=false', ...envFlags, image, ...args],
       env,
     );
     const specPath = (await podmanOk(['container', 'inspect', '--format', '{{.OCIConfigPath}}', name])).trim();

@@ -41,7 +41,9 @@ const AWS_VARIABLES = [
 ];
 const passed = AWS_VARIABLES.filter((name) => process.env[name] !== undefined);
 const args = [
-  'run', '--rm', '--pull', 'never', '--network', 'host', '--read-only', '--tmpfs', '/tmp',
+  // Nothing writable, as on Fargate: podman would otherwise add tmpfs mounts to a read-only container.
+  'run', '--rm', '--pull', 'never', '--network', 'host', '--read-only',
+  ...(/podman$/.test(engine) ? ['--read-only-tmpfs=false'] : []),
   ...passed.flatMap((name) => ['--env', name]),
   `wordbatch-${stage}:${own.tag}`,
   ...stageFlags,

@@ -6,7 +6,9 @@ describe('containerLauncher', () => {
   it('runs the stage image as Batch does, with the stage flags as its command', () => {
     const { argv } = launcher.command('migrate', ['--plan', 's3://results/plans/run.json'], { AWS_BATCH_JOB_ARRAY_INDEX: '3' });
     expect(argv.slice(0, 2)).toEqual(['podman', 'run']);
-    expect(argv).toEqual(expect.arrayContaining(['--rm', '--read-only', '--network', 'host']));
+    expect(argv).toEqual(expect.arrayContaining(['--rm', '--read-only', '--read-only-tmpfs=false', '--network', 'host']));
+    // Nothing writable, as on Fargate (infra/README.md).
+    expect(argv).not.toContain('--tmpfs');
     expect(argv.slice(argv.indexOf('--pull'), argv.indexOf('--pull') + 2)).toEqual(['--pull', 'never']);
     expect(argv.slice(-3)).toEqual(['wordbatch-migrate:abc1234', '--plan', 's3://results/plans/run.json']);
   });

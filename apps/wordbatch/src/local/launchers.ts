@@ -16,7 +16,8 @@ export function processLauncher(binDir: string, nodePath: string, baseEnv: Reado
 
 /**
  * Runs each stage as its container image, as AWS Batch does: the stage's flags as the command,
- * a read-only root filesystem with a writable /tmp, and the host network so it reaches the
+ * a read-only root filesystem with nothing writable (podman would add tmpfs mounts at /tmp,
+ * /var/tmp and /run unless told not to; Fargate adds none), and the host network so it reaches the
  * embedded S3 server on loopback. Variables are passed by name (the engine reads their values
  * from its own environment), so credentials stay off the command line. `--pull never`: the
  * images are the ones built here, and a missing one fails at once instead of asking a registry.
@@ -30,7 +31,8 @@ export function containerLauncher(engine: string, imageTag: string, baseEnv: Rea
       );
       return {
         argv: [
-          engine, 'run', '--rm', '--pull', 'never', '--network', 'host', '--read-only', '--tmpfs', '/tmp',
+          engine, 'run', '--rm', '--pull', 'never', '--network', 'host', '--read-only',
+          ...(/podman$/.test(engine) ? ['--read-only-tmpfs=false'] : []),
           ...envFlags,
           `wordbatch-${stage}:${imageTag}`,
           ...args,
