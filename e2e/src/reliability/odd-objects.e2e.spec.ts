@@ -2,6 +2,7 @@ import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { putObjects, startTestS3, type TestS3 } from '../harness';
 import { referenceCounts } from '../reference-count';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { CONTROL_KEYS, LONG_KEY, RESERVED_KEY } from './odd-keys';
 import { fingerprint, runPipeline, runStage, writeFigures, type PipelineOptions } from './runs';
 
 /**
@@ -20,10 +21,6 @@ function utf16(text: string, order: 'le' | 'be', withBom = true): Buffer {
   return withBom ? Buffer.concat([Buffer.from(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]), body]) : body;
 }
 
-/** A key of exactly 1,024 UTF-8 bytes under `odd/`, in segments s3rver can store as file names. */
-const LONG_KEY = `odd/${'k'.repeat(200)}/${'l'.repeat(200)}/${'m'.repeat(200)}/${'n'.repeat(200)}/${'é'.repeat(92)}${'z'.repeat(28)}.txt`;
-const CONTROL_KEYS = ['odd/ctl\u0001\u001f\u007f.txt', 'odd/tab\tname.txt', 'odd/cr\rand-lf\n.txt'];
-const RESERVED_KEY = "odd/!#$&'()*+,;=:@[]?%25 % sp.txt";
 
 /** Each object and the text it must be counted as (undefined: skipped as binary). */
 const OBJECTS: Array<[string, string | Buffer, string | undefined]> = [

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { UsageError } from '@wordbatch/errors';
 import type { PlanItem } from '@wordbatch/plan-schema';
 import { asFolder, type S3Path } from '@wordbatch/s3-path';
@@ -80,9 +81,12 @@ export async function gatherNamedObjects(input: NamedInput, options: GatherOptio
     }
   }
 
+  const concurrency = options.lookupConcurrency ?? LOOKUP_CONCURRENCY;
+  // Every lookup in flight listens to the signal: more than Node's default of 10 is expected.
+  if (options.signal !== undefined) setMaxListeners(2 * concurrency + 10, options.signal);
   await forEachBounded(
     checked(),
-    options.lookupConcurrency ?? LOOKUP_CONCURRENCY,
+    concurrency,
     async (object) => {
       if (object.size !== undefined && object.etag !== undefined) {
         found.push({ key: object.key, size: object.size, etag: object.etag, versionId: object.versionId });
