@@ -4,3 +4,4 @@ export { startLocalS3 } from '@wordbatch/local-s3';
 export { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 export { createWordCounter, formatFileCounts, serializeCountLines, WordCounts } from '@wordbatch/word-count';
 export { shardResultLocation } from '@wordbatch/plan-schema';
+export { formatInventoryReport } from '@wordbatch/plan-inputs';

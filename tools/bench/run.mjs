@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { readCorpus } from './lib/corpus.mjs';
 import { BENCH_DIR, buildKit, bundleBenchProgram } from './lib/kit.mjs';
 import { median, MB, runMeasured } from './lib/measure.mjs';
+import { planFromInventory } from './lib/inventory-bench.mjs';
 import { mergeShardResults } from './lib/merge-bench.mjs';
 import { manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
 import { localPipeline, processPerFile, rawGetRate, sdkFetchRate, serveLocalRunData, writeSmallFiles } from './lib/pipeline-bench.mjs';
@@ -19,7 +20,7 @@ import { plainGetRate, startS3Process } from './lib/s3.mjs';
 import { bundlePath } from './lib/stages.mjs';
 import { measureStartup } from './lib/startup.mjs';
 
-const SECTIONS = ['tokenizers', 'counting', 'migrate', 'large', 'merge', 'pipeline', 'startup'];
+const SECTIONS = ['tokenizers', 'counting', 'migrate', 'large', 'merge', 'inventory', 'pipeline', 'startup'];
 const HELP = `npm run bench [-- options]
 
   --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
@@ -112,7 +113,7 @@ if (wants('counting')) {
   results.counting = rows;
 }
 
-const needsServer = ['migrate', 'large', 'merge', 'sweep', 'many-objects'].some(wants);
+const needsServer = ['migrate', 'large', 'merge', 'inventory', 'sweep', 'many-objects'].some(wants);
 if (needsServer) {
   const serverDir = join(BENCH_DIR, 's3');
   rmSync(serverDir, { recursive: true, force: true });
@@ -131,6 +132,10 @@ if (needsServer) {
     if (wants('merge')) {
       progress('merge: 8 shard results of 250,000 lines');
       results.merge = await mergeShardResults(s3, flags.dist, { shards: 8, linesPerShard: 250_000, vocabulary: 1_500_000 });
+    }
+    if (wants('inventory')) {
+      progress('plan: 1,000,000 objects from an S3 Inventory report');
+      results.inventory = await planFromInventory(s3, flags.dist, 1_000_000, 100);
     }
     if (wants('many-objects')) {
       progress('migrate: a shard of 100,000 small objects (uploading them takes minutes)');

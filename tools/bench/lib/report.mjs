@@ -161,6 +161,15 @@ export function formatReport(results) {
       );
     }
   }
+  if (results.inventory) {
+    const inventory = results.inventory;
+    out.push(
+      '',
+      `plan from an S3 Inventory report: ${inventory.objects.toLocaleString('en')} objects in ${inventory.dataFiles} gzip'd CSV data files (${fixed(inventory.reportMegabytes)} MB), ${inventory.shards} shards`,
+      `  ${fixed(inventory.wallMs / 1000, 1)} s wall (${fixed(inventory.planDurationMs / 1000, 1)} s in plan's own clock, ${fixed(inventory.cpuMs / 1000, 1)} s CPU), ` +
+        `${Math.round(inventory.objects / (inventory.wallMs / 1000)).toLocaleString('en')} objects/s, peak RSS ${mib(inventory.maxRssBytes)}`,
+    );
+  }
   const pipeline = pipelineSection(results);
   if (pipeline) out.push('', pipeline);
   if (results.sweep) out.push('', 'migrate by object size (one shard each)', sweepSection(results.sweep));
