@@ -100,7 +100,8 @@ describe('the pipeline on documents/', () => {
       {},
       ['--openssl-legacy-provider'],
     );
-    expect(local.errorLine).toBeUndefined();
+    // The one plain line on stderr names the report (report.e2e.spec.ts opens it).
+    expect(local.errorLine).toBe(`wordbatch local: report: ${join(s3.server.directory, 'local-run', 'report.html')}`);
     expect(local.code).toBe(0);
     const table = (output: string) => output.split('\n').filter((line) => line.startsWith('│'));
     expect(table(local.stdout)).toEqual(table(stages.merge.stdout));

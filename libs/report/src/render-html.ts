@@ -88,7 +88,7 @@ function renderShards(rows: readonly ShardRow[]): string {
           formatBytes(row.bytes),
           formatInteger(row.words),
           row.durationMs === undefined ? '–' : formatDuration(row.durationMs),
-          row.megabytesPerSecond === undefined ? '–' : row.megabytesPerSecond.toFixed(2),
+          row.megabytesPerSecond === undefined ? '–' : formatRate(row.megabytesPerSecond),
           row.startOffsetMs === undefined ? '–' : `+${formatDuration(row.startOffsetMs)}`,
         ]
           .map((cell) => `<td>${cell}</td>`)
@@ -100,6 +100,11 @@ function renderShards(rows: readonly ShardRow[]): string {
 <div class="chart" style="height:260px"><canvas id="shards-chart" role="img" aria-label="Bar chart of each shard's duration"></canvas></div>
 <table class="list shards"><thead><tr><th scope="col">shard</th><th scope="col">objects</th><th scope="col">skipped</th><th scope="col">bytes</th><th scope="col">words</th><th scope="col">duration</th><th scope="col">MB/s</th><th scope="col">started</th></tr></thead>
 <tbody>${body.join('')}</tbody></table></section>`;
+}
+
+/** Two decimals, or two significant digits for the tiny rates of tiny shards (not a flat 0.00). */
+function formatRate(megabytesPerSecond: number): string {
+  return megabytesPerSecond >= 0.1 || megabytesPerSecond === 0 ? megabytesPerSecond.toFixed(2) : megabytesPerSecond.toPrecision(2);
 }
 
 function renderSkipped(report: RunReport): string {
