@@ -1,6 +1,6 @@
 import { InputChangedError, TransientError } from '@wordbatch/errors';
 import { sourceLocation, type PlanHeader, type PlanItem } from '@wordbatch/plan-schema';
-import { formatS3Path } from '@wordbatch/s3-path';
+import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { toStageError, type ObjectStore } from '@wordbatch/s3-store';
 import type { FileCounter } from './count-pool';
 import { SourceText } from './source-text';
@@ -48,12 +48,23 @@ async function countOnce(
 ): Promise<ObjectOutcome> {
   const location = sourceLocation(header, item.name);
   const { body } = await store.open(location, { ifMatch: item.etag, versionId: item.versionId, signal });
-  const counter = openCounter(item.size);
-  // UTF-8 as is, a BOM dropped, UTF-16 with a BOM decoded; a NUL means binary (source-text.ts).
+  try {
+    return await countBytes(body as AsyncIterable<Buffer>, location, item, openCounter(item.size));
+  } finally {
+    body.destroy();
+  }
+}
+
+/**
+ * Counts an object's bytes, as they arrive, through `counter`: UTF-8 as is, a BOM dropped,
+ * UTF-16 with a BOM decoded; a NUL means binary (source-text.ts). Checks that exactly the
+ * planned size arrived. Unless it ends, what the counter got is dropped.
+ */
+export async function countBytes(chunks: AsyncIterable<Buffer>, location: S3Path, item: PlanItem, counter: FileCounter): Promise<ObjectOutcome> {
   const text = new SourceText();
   let bytes = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       bytes += chunk.length;
       const utf8 = text.write(chunk);
       // A NUL never occurs in text: counting an image or archive would only add noise.
@@ -72,7 +83,6 @@ async function countOnce(
     const { words, fileCounts } = await counter.end();
     return { kind: 'counted', words, fileCounts, bytes };
   } finally {
-    body.destroy();
     // Unless it ended, what the counter got is dropped: a binary object, or a read to start over.
     counter.discard();
   }

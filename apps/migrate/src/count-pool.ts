@@ -2,7 +2,7 @@ import type { ShardCounter, ShardCounterOptions } from './counter';
 import { CountThreads } from './count-threads';
 import { InThreadCounter } from './in-thread-counter';
 
-export type { CountWorkerHandle, FileCount, FileCounter, ShardCounter, ShardCounterOptions } from './counter';
+export type { CountWorkerHandle, FileCount, FileCounter, PieceGroup, ShardCounter, ShardCounterOptions } from './counter';
 
 /** Counting threads for a machine with cores to spare; the calling thread otherwise. */
 export function startShardCounter(options: ShardCounterOptions): ShardCounter {

@@ -1,5 +1,5 @@
 import { CountLinesParser, type WordCounts } from '@wordbatch/word-count';
-import type { CountWorkerHandle, FileCount, FileCounter, ShardCounter, ShardCounterOptions } from './counter';
+import type { CountWorkerHandle, FileCount, FileCounter, PieceGroup, ShardCounter, ShardCounterOptions } from './counter';
 import type { FilledSlot, FromCountWorker } from './count-worker';
 import { SMALL_OBJECT_BYTES } from './in-thread-counter';
 
@@ -30,6 +30,7 @@ export class CountThreads implements ShardCounter {
   private readonly abort = new AbortController();
   private readonly pool: CountThread[] = [];
   private nextFile = 0;
+  private nextGroup = 0;
   private closing = false;
   private finishParser: CountLinesParser | undefined;
 
@@ -56,6 +57,22 @@ export class CountThreads implements ShardCounter {
     if (plannedBytes < SMALL_OBJECT_BYTES) return this.local.openFile(plannedBytes);
     this.abort.signal.throwIfAborted();
     return new PooledFile(this.pickThread(), this.nextFile++, plannedBytes);
+  }
+
+  openGroup(): PieceGroup {
+    const group = this.nextGroup++;
+    return {
+      // Every piece goes to a thread, whatever its size: a piece's counts cannot be gathered.
+      openPiece: (plannedBytes) => {
+        this.abort.signal.throwIfAborted();
+        return new PooledFile(this.pickThread(), this.nextFile++, plannedBytes, group);
+      },
+      // Every thread hears it: any of them may hold pieces of the group.
+      settle: (keep) => {
+        if (this.abort.signal.aborted) return;
+        for (const thread of this.pool) thread.handle.postMessage({ type: 'settle', group, keep });
+      },
+    };
   }
 
   async finish(): Promise<WordCounts> {
@@ -155,11 +172,11 @@ class CountThread {
     this.handle.postMessage({ type: 'write', file, bytes });
   }
 
-  end(file: number, bytes: FilledSlot | undefined): Promise<FileCount> {
+  end(file: number, bytes: FilledSlot | undefined, group: number | undefined): Promise<FileCount> {
     this.queuedBytes += bytes?.length ?? 0;
     return new Promise<FileCount>((resolve, reject) => {
       this.ends.set(file, { resolve, reject });
-      this.handle.postMessage({ type: 'end', file, bytes });
+      this.handle.postMessage({ type: 'end', file, bytes, group });
     });
   }
 
@@ -223,6 +240,8 @@ class PooledFile implements FileCounter {
     private readonly file: number,
     /** Planned bytes not yet sent. */
     private pending: number,
+    /** For a piece of a large object: the group its counts are held in. */
+    private readonly group?: number,
   ) {
     thread.openFiles++;
     thread.pendingBytes += pending;
@@ -238,7 +257,7 @@ class PooledFile implements FileCounter {
     if (this.thread.failed.aborted) return Promise.reject(this.thread.failed.reason as Error);
     const last = this.slot === undefined ? undefined : this.takeFilled();
     this.settle();
-    return this.thread.end(this.file, last);
+    return this.thread.end(this.file, last, this.group);
   }
 
   discard(): void {

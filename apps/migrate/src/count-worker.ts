@@ -28,9 +28,14 @@ export interface FilledSlot {
 
 export type ToCountWorker =
   | { readonly type: 'write'; readonly file: number; readonly bytes: FilledSlot }
-  /** The object's last bytes may come with its end. */
-  | { readonly type: 'end'; readonly file: number; readonly bytes?: FilledSlot }
+  /**
+   * The object's last bytes may come with its end. A piece of a large object (split-file.ts)
+   * names its `group`: its counts wait there until the whole object settles.
+   */
+  | { readonly type: 'end'; readonly file: number; readonly bytes?: FilledSlot; readonly group?: number }
   | { readonly type: 'discard'; readonly file: number }
+  /** The object of `group` ended (keep: its held counts join the shard's) or was dropped. */
+  | { readonly type: 'settle'; readonly group: number; readonly keep: boolean }
   | { readonly type: 'finish' };
 
 /** Each counted slot is handed back, for the main thread to fill again. */
@@ -64,6 +69,8 @@ export function startCountWorker(port: CountWorkerPort | null, data: unknown): v
 export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): void {
   const open = new Map<number, WordCounter>();
   const shard = new WordCounts();
+  /** Counts of ended pieces whose object has not settled yet, by group. */
+  const held = new Map<number, WordCounts>();
   const counterOf = (file: number): WordCounter => {
     let counter = open.get(file);
     if (counter === undefined) {
@@ -86,7 +93,8 @@ export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): 
           open.delete(message.file);
           if (message.bytes) counter.write(bytesOf(message.bytes));
           counter.end();
-          shard.mergeFrom(counter.counts);
+          if (message.group === undefined) shard.mergeFrom(counter.counts);
+          else heldCounts(held, message.group).mergeFrom(counter.counts);
           const fileCounts = data.perFile ? formatFileCounts(counter.counts) : undefined;
           port.postMessage({ type: 'ended', file: message.file, words: counter.words, fileCounts, bytes: message.bytes });
           break;
@@ -94,6 +102,12 @@ export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): 
         case 'discard':
           open.delete(message.file);
           break;
+        case 'settle': {
+          const counts = held.get(message.group);
+          held.delete(message.group);
+          if (message.keep && counts !== undefined) shard.mergeFrom(counts);
+          break;
+        }
         case 'finish':
           for (const lines of countLinePieces(shard)) port.postMessage({ type: 'counts', lines });
           port.postMessage({ type: 'finished' });
@@ -105,6 +119,15 @@ export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): 
       port.postMessage({ type: 'failed', message: text, stack });
     }
   });
+}
+
+function heldCounts(held: Map<number, WordCounts>, group: number): WordCounts {
+  let counts = held.get(group);
+  if (counts === undefined) {
+    counts = new WordCounts();
+    held.set(group, counts);
+  }
+  return counts;
 }
 
 /**

@@ -29,9 +29,23 @@ export interface ShardCounter {
   readonly failure: Error | undefined;
   /** `plannedBytes` (the object's planned size) lets the pool spread the work evenly. */
   openFile(plannedBytes: number): FileCounter;
+  /** A large object counted in pieces side by side (split-file.ts). */
+  openGroup(): PieceGroup;
   /** The shard's counts: every ended object's. Once every file has ended or been discarded. */
   finish(): Promise<WordCounts>;
   close(): Promise<void>;
+}
+
+/**
+ * The pieces of one large object, each counted by whichever thread is free. An ended piece's
+ * counts are held apart until the object settles, so an object that turns out binary, or
+ * fails, leaves no trace in the shard, as a whole object would not.
+ */
+export interface PieceGroup {
+  /** A piece: a FileCounter whose end() holds its counts in the group. */
+  openPiece(plannedBytes: number): FileCounter;
+  /** Once every piece has ended or been discarded: keep adds the held counts to the shard's. */
+  settle(keep: boolean): void;
 }
 
 /** The part of a worker_threads Worker the pool uses (a MessagePort adapter in tests). */

@@ -1,5 +1,5 @@
 import { createWordCounter, formatFileCounts, WordCounts, type TokenizerName, type WordCounter } from '@wordbatch/word-count';
-import type { FileCount, FileCounter, ShardCounter } from './counter';
+import type { FileCount, FileCounter, PieceGroup, ShardCounter } from './counter';
 
 /**
  * Objects planned below this size are small: counted in the calling thread (carrying one
@@ -28,12 +28,27 @@ export class InThreadCounter implements ShardCounter {
 
   openFile(plannedBytes: number): FileCounter {
     if (!this.perFile && plannedBytes < SMALL_OBJECT_BYTES) return new GatheredFile(this.together, plannedBytes);
+    return this.ownCounter(this.counts);
+  }
+
+  openGroup(): PieceGroup {
+    const held = new WordCounts();
+    return {
+      openPiece: () => this.ownCounter(held),
+      settle: (keep) => {
+        if (keep) this.counts.mergeFrom(held);
+      },
+    };
+  }
+
+  /** A counter of the object's own, whose counts go to `into` when it ends. */
+  private ownCounter(into: WordCounts): FileCounter {
     const counter = createWordCounter(this.tokenizer);
     return {
       write: (utf8) => counter.write(utf8),
       end: async () => {
         counter.end();
-        this.counts.mergeFrom(counter.counts);
+        into.mergeFrom(counter.counts);
         return { words: counter.words, fileCounts: this.perFile ? formatFileCounts(counter.counts) : undefined };
       },
       discard: () => undefined,

@@ -9,7 +9,7 @@ import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { formatIndexMap, parseShardTiming } from '@wordbatch/plan-schema';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { runMigrate } from './migrate';
-import type { MigrateOptions } from './options';
+import { DEFAULT_PART_BYTES, DEFAULT_PARTS_IN_FLIGHT, DEFAULT_SPLIT_ABOVE_BYTES, type MigrateOptions } from './options';
 
 const SOURCE = 'migrate-src';
 const RESULTS = 'migrate-dst';
@@ -62,7 +62,14 @@ function mapAt(name: string) {
 }
 
 function options(overrides: Partial<MigrateOptions>): MigrateOptions {
-  return { plan, concurrency: 2, ...overrides };
+  return {
+    plan,
+    concurrency: 2,
+    splitAboveBytes: DEFAULT_SPLIT_ABOVE_BYTES,
+    partBytes: DEFAULT_PART_BYTES,
+    partsInFlight: DEFAULT_PARTS_IN_FLIGHT,
+    ...overrides,
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<StageError> {

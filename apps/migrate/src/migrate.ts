@@ -19,9 +19,10 @@ import {
   type SkippedFile,
 } from '@wordbatch/plan-schema';
 import { formatS3Path, isWithin, type S3Path } from '@wordbatch/s3-path';
-import type { ObjectStore } from '@wordbatch/s3-store';
+import { PartBudget, type ObjectStore } from '@wordbatch/s3-store';
 import { serializeCountLines, type WordCounts } from '@wordbatch/word-count';
-import { countObject } from './count-object';
+import { countLargeObject, type LargeObjectReading } from './count-large-object';
+import { countObject, type ObjectOutcome } from './count-object';
 import type { ShardCounter } from './count-pool';
 import { InThreadCounter } from './in-thread-counter';
 import type { IndexChoice, MigrateOptions } from './options';
@@ -60,14 +61,15 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
   const counter = deps.startCounting?.(header.settings) ?? new InThreadCounter(header.settings.tokenizer, header.settings.perFile);
   let tally: ShardTally;
   try {
-    tally = await countShard(list.items, header, options.concurrency, deps, counter);
+    const reading = { aboveBytes: options.splitAboveBytes, partBytes: options.partBytes, budget: new PartBudget(options.partsInFlight) };
+    tally = await countShard(list.items, header, options.concurrency, deps, counter, reading);
   } catch (error) {
     // Counting failing is a bug; the reads it stopped then failed only as a consequence.
     throw counter.failure ?? error;
   } finally {
     await counter.close();
   }
-  const { counts: shardCounts, files, bytes, words, skipped } = tally;
+  const { counts: shardCounts, files, bytes, words, skipped, splitObjects } = tally;
   // Objects the plan was given but did not find (plan --allow-missing) are listed with the rest.
   skipped.push(...(list.skipped ?? []));
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -97,6 +99,7 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
       bytes,
       words,
       skipped: skipped.length,
+      splitObjects,
       countingThreads: counter.threads,
       durationMs,
       megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
@@ -148,6 +151,8 @@ interface ShardTally {
   readonly bytes: number;
   readonly words: number;
   readonly skipped: SkippedFile[];
+  /** Objects read as ranged GETs and counted in pieces. */
+  readonly splitObjects: number;
 }
 
 /** Streams every object of the shard, `concurrency` at a time, through `counter`. */
@@ -157,6 +162,7 @@ async function countShard(
   concurrency: number,
   deps: MigrateDeps,
   counter: ShardCounter,
+  reading: LargeObjectReading,
 ): Promise<ShardTally> {
   // Reads stop at SIGTERM, and also if counting itself fails.
   const signal = AbortSignal.any([deps.signal, counter.failed]);
@@ -166,11 +172,20 @@ async function countShard(
   let files = 0;
   let bytes = 0;
   let words = 0;
+  let splitObjects = 0;
   await forEachConcurrent(
     items,
     concurrency,
     async (item) => {
-      const outcome = await countObject(deps.store, header, item, signal, (plannedBytes) => counter.openFile(plannedBytes));
+      let outcome: ObjectOutcome;
+      if (item.size >= reading.aboveBytes) {
+        const large = await countLargeObject(deps.store, header, item, signal, counter, reading);
+        deps.logger.debug({ name: item.name, bytes: item.size, pieces: large.pieces }, 'Migrate:LargeObjectCounted');
+        splitObjects++;
+        outcome = large;
+      } else {
+        outcome = await countObject(deps.store, header, item, signal, (plannedBytes) => counter.openFile(plannedBytes));
+      }
       bytes += outcome.bytes;
       if (outcome.kind === 'skipped') {
         skipped.push({ name: item.name, reason: outcome.reason });
@@ -185,7 +200,7 @@ async function countShard(
     },
     signal,
   );
-  return { counts: await counter.finish(), files, bytes, words, skipped };
+  return { counts: await counter.finish(), files, bytes, words, skipped, splitObjects };
 }
 
 function* shardResultChunks(resultHeader: ShardResultHeader, counts: WordCounts): Generator<string> {

@@ -3,3 +3,5 @@ export { toStageError } from './errors';
 export { decodeUrlEncodedKey, unwritableKeyProblem } from './keys';
 export { ObjectStore, unquoteEtag } from './object-store';
 export type { ListedObject, ObjectHead, OpenedObject, ReadOptions } from './object-store';
+export { PartBudget, readRanges } from './ranged-read';
+export type { RangedReadOptions } from './ranged-read';
