@@ -6,6 +6,7 @@ import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '@wordbatch/loc
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { BatchEndpoint, type AttemptContext } from './batch/batch-endpoint';
 import { PodmanRunner } from './batch/containers';
+import { CredentialsEndpoint } from './iam/credentials-endpoint';
 import { IamFront, type Fault } from './iam/iam-front';
 import type { S3Authorization } from './iam/s3-request';
 import { selfSignedCertificate } from './iam/tls';
@@ -106,6 +107,8 @@ export async function standUp(settings: Readonly<Record<string, string>>): Promi
     },
   });
   const frontUrl = await front.listen();
+  const credentials = new CredentialsEndpoint();
+  await credentials.listen();
   const logsDir = mkdtempSync(join(tmpdir(), 'wordbatch-rehearsal-logs-'));
   const stageOf = (definitionName: string) => definitionName.split('-').at(-1) ?? definitionName;
   const batch = new BatchEndpoint({
@@ -120,11 +123,10 @@ export async function standUp(settings: Readonly<Record<string, string>>): Promi
       const index = attempt.arrayIndex === undefined ? '' : `[${attempt.arrayIndex}]`;
       const session = front.newSession(roleArn, `${attempt.jobName}${index} attempt ${attempt.attempt}`, roleStage === ownStage ? ownStage : `${ownStage} as ${roleStage}`);
       attempts.set(session.accessKeyId, attempt);
-      // What the task gets from the platform: its role's temporary credentials, and here the
+      // What the task gets from the platform: its role's credentials endpoint, and here the
       // S3 endpoint (the front) and the CA its certificate chains to.
       return {
-        AWS_ACCESS_KEY_ID: session.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+        ...credentials.environmentFor(session),
         AWS_ENDPOINT_URL_S3: frontUrl,
         NODE_EXTRA_CA_CERTS: CA_IN_CONTAINER,
       };
@@ -166,6 +168,7 @@ export async function standUp(settings: Readonly<Record<string, string>>): Promi
     async close() {
       await batch.close();
       await front.close();
+      await credentials.close();
       store.client.destroy();
       await s3.close();
     },
