@@ -127,7 +127,7 @@ describe('the first deploy, rehearsed', () => {
     let tampered = false;
 
     beforeAll(async () => {
-      batchClient = new BatchClient({ region: world.stack.region, endpoint: world.batchUrl, credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' }, maxAttempts: 1 });
+      batchClient = new BatchClient({ region: world.stack.region, endpoint: world.batchUrl, credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' }, maxAttempts: 3 });
       const queue = String(world.stack.outputs['job_queue']?.value);
       const definitions = world.stack.outputs['job_definition_names']?.value as Record<string, string>;
       world.faults = (attempt, call, url) => {
@@ -209,6 +209,22 @@ describe('the first deploy, rehearsed', () => {
         reason: 'Job attempt duration exceeded timeout',
         exitCodes: [143],
       });
+    });
+
+    it('answers merge\'s mistyped --plan with 404, so it exits 3 (missing input), not 4', async () => {
+      const queue = String(world.stack.outputs['job_queue']?.value);
+      const definitions = world.stack.outputs['job_definition_names']?.value as Record<string, string>;
+      const submitted = await batchClient.send(
+        new SubmitJobCommand({
+          jobName: 'rehearsal-missing-plan-merge',
+          jobQueue: queue,
+          jobDefinition: definitions['merge'],
+          containerOverrides: { command: ['--source', `s3://${destination}/out/`, '--plan', `s3://${destination}/plans/no-such-plan.json`] },
+        }),
+      );
+      const job = await step('missing --plan', () => waitFor(submitted.jobId ?? ''));
+      expect({ status: job.status, exitCodes: job.attempts?.map((attempt) => attempt.container?.exitCode) }).toEqual({ status: 'FAILED', exitCodes: [3] });
+      expect(world.front.calls.find((call) => call.session.startsWith('rehearsal-missing-plan-merge') && call.missingObjectCheck)).toMatchObject({ action: 's3:ListBucket', allowed: true, status: 404 });
     });
 
     it('denies a stage run under another stage\'s role, which exits 4 and is not retried', async () => {

@@ -94,6 +94,10 @@ export class BatchEndpoint {
 
   async listen(): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
+    // AWS endpoints keep idle connections open far longer than Node's default 5 s; a shorter
+    // timeout races the SDK's reuse of a kept-alive socket (ECONNRESET).
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

@@ -76,6 +76,9 @@ export class IamFront {
 
   async listen(): Promise<string> {
     this.server = createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, (request, response) => void this.handle(request, response));
+    // As S3 does, idle connections stay open well past Node's default 5 s (see BatchEndpoint).
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
