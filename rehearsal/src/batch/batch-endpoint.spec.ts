@@ -24,11 +24,12 @@ describe('BatchEndpoint', () => {
 
   beforeAll(async () => {
     const synthesized = applyStack(synthesize(WORKSPACE), ACCOUNT);
-    // The same stack with a 2-second migrate timeout, to see SIGTERM and SIGKILL without waiting a minute.
+    // The same stack with a 5-second plan timeout, to see SIGTERM and SIGKILL without waiting
+    // a minute (long enough for Node to start and install its handler on a loaded machine).
     stack = {
       ...synthesized,
       jobDefinitions: synthesized.jobDefinitions.map((definition) =>
-        definition.name === 'wordbatch-migrate' ? { ...definition, timeout: { attemptDurationSeconds: 2 } } : definition,
+        definition.name === 'wordbatch-plan' ? { ...definition, timeout: { attemptDurationSeconds: 5 } } : definition,
       ),
     };
     logsDir = mkdtempSync(join(tmpdir(), 'wordbatch-batch-logs-'));
@@ -112,10 +113,10 @@ describe('BatchEndpoint', () => {
 
   it('stops an attempt past attemptDurationSeconds with SIGTERM, then SIGKILL, and does not retry it', async () => {
     const handlesTerm = await client.send(
-      new SubmitJobCommand({ jobName: 'slow-a', jobQueue: 'wordbatch-queue', jobDefinition: 'wordbatch-migrate', containerOverrides: { command: nodeScript("process.on('SIGTERM', () => process.exit(143)); setInterval(() => {}, 1000);") } }),
+      new SubmitJobCommand({ jobName: 'slow-a', jobQueue: 'wordbatch-queue', jobDefinition: 'wordbatch-plan', containerOverrides: { command: nodeScript("process.on('SIGTERM', () => process.exit(143)); setInterval(() => {}, 1000);") } }),
     );
     const ignoresTerm = await client.send(
-      new SubmitJobCommand({ jobName: 'slow-b', jobQueue: 'wordbatch-queue', jobDefinition: 'wordbatch-migrate', containerOverrides: { command: nodeScript("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);") } }),
+      new SubmitJobCommand({ jobName: 'slow-b', jobQueue: 'wordbatch-queue', jobDefinition: 'wordbatch-plan', containerOverrides: { command: nodeScript("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);") } }),
     );
     await endpoint.settled();
     for (const [jobId, exitCode] of [

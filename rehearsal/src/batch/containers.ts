@@ -92,15 +92,10 @@ export class PodmanRunner implements ContainerRunner {
     });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
+    // Settled once the log is on disk, so that whoever reads the stream next sees all of it.
     const exited = new Promise<number>((resolve) => {
-      child.on('error', (error) => {
-        log.end(`podman could not start: ${error.message}\n`);
-        resolve(125);
-      });
-      child.on('close', (code, signal) => {
-        log.end();
-        resolve(code ?? 128 + (SIGNAL_CODES[signal ?? ''] ?? 15));
-      });
+      child.on('error', (error) => log.end(`podman could not start: ${error.message}\n`, () => resolve(125)));
+      child.on('close', (code, signal) => log.end(() => resolve(code ?? 128 + (SIGNAL_CODES[signal ?? ''] ?? 15))));
     });
     const name = `wordbatch-task-${request.taskId}`;
     return {
@@ -127,10 +122,7 @@ export class NodeProcessRunner implements ContainerRunner {
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     const exited = new Promise<number>((resolve) => {
-      child.on('close', (code, signal) => {
-        log.end();
-        resolve(code ?? 128 + (SIGNAL_CODES[signal ?? ''] ?? 15));
-      });
+      child.on('close', (code, signal) => log.end(() => resolve(code ?? 128 + (SIGNAL_CODES[signal ?? ''] ?? 15))));
     });
     return {
       exited,
