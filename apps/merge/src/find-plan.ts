@@ -18,9 +18,9 @@ export async function findPlan(
   const folder = asFolder(source);
   if (plan !== undefined) {
     const header = await readPlanHeader(store, plan, signal);
-    if (formatS3Path(asFolder({ bucket: folder.bucket, key: folder.key })) !== header.destination) {
+    if (formatS3Path(folder) !== formatS3Path(asFolder(header.destination))) {
       throw new UsageError(
-        `--plan ${formatS3Path(plan)} writes its results to ${header.destination}, not to --source ${formatS3Path(folder)}`,
+        `--plan ${formatS3Path(plan)} writes its results to ${formatS3Path(header.destination)}, not to --source ${formatS3Path(folder)}`,
       );
     }
     return header;

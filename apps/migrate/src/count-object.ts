@@ -1,7 +1,7 @@
-import { InputChangedError, TransientError } from '@wordbatch/errors';
+import { InputChangedError, retryDelayMs, retrying, TransientError } from '@wordbatch/errors';
 import { sourceLocation, type PlanHeader, type PlanItem } from '@wordbatch/plan-schema';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
-import { toStageError, type ObjectStore } from '@wordbatch/s3-store';
+import { BODY_READ_ATTEMPTS, toStageError, type ObjectStore } from '@wordbatch/s3-store';
 import type { FileCounter } from './count-pool';
 import { SourceText } from './source-text';
 
@@ -10,9 +10,6 @@ export type ObjectOutcome =
   | { readonly kind: 'skipped'; readonly reason: string; readonly bytes: number };
 
 const BINARY = 'binary (contains a NUL byte)';
-
-/** Whole re-reads of one object after its connection broke mid-body. */
-const BODY_ATTEMPTS = 4;
 
 /**
  * Streams one planned object through a word counter, never holding it whole. Reads exactly
@@ -27,16 +24,19 @@ export async function countObject(
   signal: AbortSignal,
   openCounter: (plannedBytes: number) => FileCounter,
 ): Promise<ObjectOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await countOnce(store, header, item, signal, openCounter);
-    } catch (error) {
-      const stageError = toStageError(error, formatS3Path(sourceLocation(header, item.name)), signal);
-      const retryable = stageError instanceof TransientError && !signal.aborted;
-      if (!retryable || attempt >= BODY_ATTEMPTS) throw stageError;
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-    }
-  }
+  const what = formatS3Path(sourceLocation(header, item.name));
+  return retrying(
+    BODY_READ_ATTEMPTS,
+    async () => {
+      try {
+        return await countOnce(store, header, item, signal, openCounter);
+      } catch (error) {
+        throw toStageError(error, what, signal);
+      }
+    },
+    (error, retry) => (error instanceof TransientError ? retryDelayMs(retry) : undefined),
+    signal,
+  );
 }
 
 async function countOnce(

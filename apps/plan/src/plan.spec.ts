@@ -71,9 +71,9 @@ describe('runPlan', () => {
     expect(header).toEqual(summary.header);
     expect(parsePlanHeader(await readJson(`out/${header.id}/plan.json`))).toEqual(header);
     expect(header).toMatchObject({
-      source: `s3://${SRC}/docs/`,
-      destination: `s3://${DST}/out/`,
-      shardLists: `s3://${DST}/plans/p2/`,
+      source: { bucket: SRC, key: 'docs/' },
+      destination: { bucket: DST, key: 'out/' },
+      shardLists: { bucket: DST, key: 'plans/p2/' },
       shardCount: 3,
       createdAt: '2026-01-02T03:04:05.000Z',
     });

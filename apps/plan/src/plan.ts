@@ -4,6 +4,7 @@ import { InputChangedError, UsageError } from '@wordbatch/errors';
 import { gatherNamedObjects, inputFlag, inputUri, MISSING_REASON, type NamedInput, type PlanInput } from '@wordbatch/plan-inputs';
 import {
   assertPlanWritesOutsideSource,
+  formatPlanHeader,
   MAX_SHARDS,
   perFileLocation,
   PLAN_VERSION,
@@ -87,9 +88,9 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     kind: 'wordbatch-plan',
     id: derivePlanId(posix.basename(options.plan.key, '.json'), identity, items),
     createdAt: (deps.now ?? (() => new Date()))().toISOString(),
-    source: identity.source,
-    destination: identity.destination,
-    shardLists: formatS3Path(shardLists),
+    source,
+    destination,
+    shardLists,
     settings,
     shardCount,
     totals: { files: items.length, bytes },
@@ -126,7 +127,7 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     },
     deps.signal,
   );
-  const headerJson = `${JSON.stringify(header, null, 2)}\n`;
+  const headerJson = formatPlanHeader(header);
   await deps.store.put(planCopyLocation(header), headerJson, { signal: deps.signal, contentType: 'application/json' });
   // Last: a plan header that exists always has every shard list behind it.
   await deps.store.put(options.plan, headerJson, { signal: deps.signal, contentType: 'application/json' });
@@ -215,8 +216,8 @@ export function formatPlanSummary(summary: PlanSummary): string {
   const { header } = summary;
   const lines = [
     `Plan ${header.id}`,
-    `  source       ${header.source}`,
-    `  destination  ${header.destination}`,
+    `  source       ${formatS3Path(header.source)}`,
+    `  destination  ${formatS3Path(header.destination)}`,
     `  files        ${header.totals.files}${summary.filteredOut ? ` (${summary.filteredOut} filtered out)` : ''}${summary.missing ? ` (${summary.missing} missing, listed as skipped)` : ''}`,
     `  bytes        ${header.totals.bytes}`,
     `  shards       ${header.shardCount}`,

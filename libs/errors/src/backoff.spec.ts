@@ -1,4 +1,4 @@
-import { maxRetryWindowMs, retryDelayMs, sleep } from './backoff';
+import { maxRetryWindowMs, retryDelayMs, retrying, sleep } from './backoff';
 
 describe('retryDelayMs', () => {
   it('doubles from 250 ms, jittered between half and all of the step, up to 20 s', () => {
@@ -27,5 +27,50 @@ describe('sleep', () => {
     await expect(waiting).rejects.toThrow('stop');
     expect(Date.now() - started).toBeLessThan(1_000);
     await expect(sleep(10_000, controller.signal)).rejects.toThrow('stop');
+  });
+});
+
+describe('retrying', () => {
+  const failing = (failures: number, error: Error = new Error('blip')) => {
+    const attempts: number[] = [];
+    const operation = async (attempt: number) => {
+      attempts.push(attempt);
+      if (attempts.length <= failures) throw error;
+      return 'done';
+    };
+    return { attempts, operation };
+  };
+
+  it('tries at most `attempts` times in all, then throws the last failure', async () => {
+    const { attempts, operation } = failing(10);
+    await expect(retrying(4, operation, () => 0)).rejects.toThrow('blip');
+    expect(attempts).toEqual([1, 2, 3, 4]);
+  });
+
+  it('succeeds on a later attempt, waiting what it is told before each retry', async () => {
+    const { attempts, operation } = failing(2);
+    const waits: number[] = [];
+    const started = Date.now();
+    await expect(retrying(8, operation, (_error, retry) => (waits.push(retry), 20))).resolves.toBe('done');
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(waits).toEqual([1, 2]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+  });
+
+  it('stops at the first failure it is given no wait for', async () => {
+    const { attempts, operation } = failing(10, new Error('final'));
+    await expect(retrying(8, operation, () => undefined)).rejects.toThrow('final');
+    expect(attempts).toEqual([1]);
+  });
+
+  it('neither waits nor retries once the signal aborts', async () => {
+    const controller = new AbortController();
+    const { attempts, operation } = failing(10);
+    const started = Date.now();
+    const run = retrying(8, operation, () => 10_000, controller.signal);
+    setTimeout(() => controller.abort(new Error('stop')), 20);
+    await expect(run).rejects.toThrow('stop');
+    expect(attempts).toEqual([1]);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -39,3 +39,27 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Runs `operation` (given its attempt number, 1, 2, ...) until it succeeds, and retries a
+ * failure as long as `waitBeforeRetry` gives a wait for it and fewer than `attempts` were made.
+ * The whole budget is in the call: `attempts` tries at most, each retry after the wait it is
+ * given (0 for at once), and none once `signal` aborts (the wait itself ends at the abort).
+ * Throws the last failure.
+ */
+export async function retrying<T>(
+  attempts: number,
+  operation: (attempt: number) => Promise<T>,
+  waitBeforeRetry: (error: unknown, retry: number) => number | undefined,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      const waitMs = attempt < attempts && !signal?.aborted ? waitBeforeRetry(error, attempt) : undefined;
+      if (waitMs === undefined) throw error;
+      if (waitMs > 0) await sleep(waitMs, signal);
+    }
+  }
+}

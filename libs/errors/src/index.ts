@@ -9,4 +9,4 @@ export {
   UsageError,
 } from './errors';
 export { ExitCode, RETRYABLE_EXIT_CODES } from './exit-codes';
-export { FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, maxRetryWindowMs, retryDelayMs, sleep } from './backoff';
+export { FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, maxRetryWindowMs, retryDelayMs, retrying, sleep } from './backoff';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, StageError } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
+import { planHeaderSchema } from '@wordbatch/plan-schema';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { readPlanCopy, readPlanHeader, readShardList } from './plan-io';
 
@@ -44,7 +45,9 @@ async function exitCodeOf(promise: Promise<unknown>): Promise<number | undefined
 describe('readPlanHeader', () => {
   it('reads a valid plan', async () => {
     await store.put({ bucket: DST, key: 'plans/p1.json' }, JSON.stringify(header));
-    expect(await readPlanHeader(store, { bucket: DST, key: 'plans/p1.json' })).toEqual(header);
+    const read = await readPlanHeader(store, { bucket: DST, key: 'plans/p1.json' });
+    expect(read).toEqual(planHeaderSchema.parse(header));
+    expect(read.destination).toEqual({ bucket: DST, key: 'out/' });
   });
 
   it('reports a missing plan as missing input and a bad one as a usage error', async () => {
@@ -82,7 +85,7 @@ describe('readPlanCopy', () => {
   it('reads the copy in its own results folder', async () => {
     const copy = { bucket: DST, key: 'out/p1-abc/plan.json' };
     await store.put(copy, JSON.stringify(header));
-    expect(await readPlanCopy(store, copy)).toEqual(header);
+    expect(await readPlanCopy(store, copy)).toEqual(planHeaderSchema.parse(header));
   });
 
   it.each([

@@ -45,7 +45,7 @@ export async function readPlanCopy(store: ObjectStore, copy: S3Path, signal?: Ab
   const expected = planCopyLocation(header);
   if (expected.bucket !== copy.bucket || expected.key !== copy.key) {
     throw new UsageError(
-      `plan copy ${formatS3Path(copy)} names plan ${header.id} with results in ${header.destination}, so it belongs at ${formatS3Path(expected)}: moved or tampered with`,
+      `plan copy ${formatS3Path(copy)} names plan ${header.id} with results in ${formatS3Path(header.destination)}, so it belongs at ${formatS3Path(expected)}: moved or tampered with`,
     );
   }
   return header;

@@ -1,6 +1,7 @@
 export { MAX_SHARDS, PLAN_VERSION } from './limits';
 export { formatIndexMap, IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from './index-map';
 export {
+  planHeaderDocument,
   planHeaderSchema,
   planIdSchema,
   planItemSchema,
@@ -10,6 +11,7 @@ export {
 } from './schemas';
 export type {
   PlanHeader,
+  PlanHeaderDocument,
   PlanItem,
   PlanSettings,
   ShardList,
@@ -19,7 +21,7 @@ export type {
   SkippedFile,
   TokenizerName,
 } from './schemas';
-export { parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
+export { formatPlanHeader, parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
 export { PackedPlanItems } from './packed-plan-items';
 export { parsePackedShardList, type PackedShardList } from './packed-shard-list';
 export {

@@ -1,4 +1,4 @@
-import { asFolder, childPath, formatS3Path, isWithin, parseS3Path, type S3Path } from '@wordbatch/s3-path';
+import { asFolder, childPath, formatS3Path, isWithin, type S3Path } from '@wordbatch/s3-path';
 import { PlanFormatError } from './parse';
 import type { PlanHeader } from './schemas';
 
@@ -33,11 +33,11 @@ export function shardListsFolderFor(plan: S3Path): S3Path {
 }
 
 export function shardListLocation(header: PlanHeader, shardIndex: number): S3Path {
-  return childPath(parseS3Path(header.shardLists), shardFileName(shardIndex, 'json'));
+  return childPath(header.shardLists, shardFileName(shardIndex, 'json'));
 }
 
 export function resultsFolder(header: PlanHeader): S3Path {
-  return childPath(parseS3Path(header.destination), `${header.id}/`);
+  return childPath(header.destination, `${header.id}/`);
 }
 
 export function planCopyLocation(header: PlanHeader): S3Path {
@@ -81,7 +81,7 @@ export function mergeResultLocation(header: PlanHeader): S3Path {
 }
 
 export function sourceLocation(header: PlanHeader, name: string): S3Path {
-  return childPath(parseS3Path(header.source), name);
+  return childPath(header.source, name);
 }
 
 /**
@@ -89,14 +89,14 @@ export function sourceLocation(header: PlanHeader, name: string): S3Path {
  * must never make a stage write into the source prefix it reads.
  */
 export function assertPlanWritesOutsideSource(header: PlanHeader): void {
-  const source = asFolder(parseS3Path(header.source));
-  const destination = asFolder(parseS3Path(header.destination));
+  const source = asFolder(header.source);
+  const destination = asFolder(header.destination);
   if (isWithin(destination, source) || isWithin(source, destination)) {
     throw new PlanFormatError(
       `plan ${header.id}: destination ${formatS3Path(destination)} overlaps the source ${formatS3Path(source)}; results must be written outside the data they count`,
     );
   }
-  if (isWithin(parseS3Path(header.shardLists), source)) {
+  if (isWithin(header.shardLists, source)) {
     throw new PlanFormatError(`plan ${header.id}: its shard lists lie inside the source ${formatS3Path(source)}`);
   }
 }

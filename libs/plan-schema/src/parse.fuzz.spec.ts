@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isWithin, parseS3Path } from '@wordbatch/s3-path';
+import { isWithin } from '@wordbatch/s3-path';
 import {
   assertPlanWritesOutsideSource,
   mergeResultLocation,
@@ -10,8 +10,8 @@ import {
 } from './layout';
 import { parsePackedShardList } from './packed-shard-list';
 import { parsePlanHeader, parseShardList, parseShardResultHeader, PlanFormatError } from './parse';
-import { sampleHeader } from './sample-header.spec-helper';
-import { MAX_SHARDS, planHeaderSchema, type PlanHeader } from './schemas';
+import { sampleHeaderDocument } from './sample-header.spec-helper';
+import { MAX_SHARDS, planHeaderDocument, planHeaderSchema, type PlanHeader, type PlanHeaderDocument } from './schemas';
 
 /**
  * Property tests: whatever text a plan file holds (random, random JSON, or a valid plan
@@ -88,7 +88,7 @@ function editText(text: string, edit: { at: number; kind: string; character: str
   return text.slice(0, at) + edit.character + text.slice(at);
 }
 
-const validHeader: fc.Arbitrary<PlanHeader> = fc
+const validHeader: fc.Arbitrary<PlanHeaderDocument> = fc
   .record({
     id: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,79}$/),
     source: fc.constantFrom('s3://src-bucket/docs/', 's3://src-bucket/', 's3://shared-bucket/in/', 's3://shared-bucket/a/b/'),
@@ -96,7 +96,7 @@ const validHeader: fc.Arbitrary<PlanHeader> = fc
     shardCount: fc.integer({ min: 1, max: MAX_SHARDS }),
     perFile: fc.boolean(),
   })
-  .map(({ perFile, ...fields }) => sampleHeader({ ...fields, settings: { ...sampleHeader().settings, perFile } }));
+  .map(({ perFile, ...fields }) => sampleHeaderDocument({ ...fields, settings: { ...sampleHeaderDocument().settings, perFile } }));
 
 /** Parses, and classifies the outcome; any exception other than PlanFormatError fails the test. */
 function outcome<T>(parse: () => T): { ok: T } | { error: PlanFormatError } {
@@ -116,11 +116,11 @@ function expectClearError(error: PlanFormatError, what: string): void {
 
 /** What a plan that parses must guarantee: every object a stage writes lies in its results folder. */
 function expectWritesStayInDestination(header: PlanHeader, name: string, shardIndex: number): void {
-  expect(planHeaderSchema.safeParse(header).success).toBe(true);
+  expect(planHeaderSchema.safeParse(planHeaderDocument(header)).success).toBe(true);
   const checked = outcome(() => assertPlanWritesOutsideSource(header));
   if ('error' in checked) return;
-  const source = parseS3Path(header.source);
-  const destination = parseS3Path(header.destination);
+  const source = header.source;
+  const destination = header.destination;
   const folder = resultsFolder(header);
   expect(isWithin(folder, destination)).toBe(true);
   for (const location of [shardResultLocation(header, shardIndex), planCopyLocation(header), mergeResultLocation(header), perFileLocation(header, name)]) {
@@ -168,7 +168,7 @@ describe('parsePlanHeader on any input', () => {
         const text = edits.reduce((current, edit) => editText(current, edit), JSON.stringify(header, null, 2));
         const result = outcome(() => parsePlanHeader(text, WHAT));
         if ('error' in result) expectClearError(result.error, WHAT);
-        else expect(planHeaderSchema.safeParse(result.ok).success).toBe(true);
+        else expect(planHeaderSchema.safeParse(planHeaderDocument(result.ok)).success).toBe(true);
       }),
       { numRuns: 1500 },
     );

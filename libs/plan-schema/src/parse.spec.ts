@@ -1,23 +1,32 @@
-import { parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
-import { sampleHeader } from './sample-header.spec-helper';
+import { formatPlanHeader, parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
+import { sampleHeader, sampleHeaderDocument } from './sample-header.spec-helper';
 
 describe('parsePlanHeader', () => {
-  it('reads a valid header', () => {
-    expect(parsePlanHeader(JSON.stringify(sampleHeader()))).toEqual(sampleHeader());
+  it('reads a valid header, its URIs parsed', () => {
+    const header = parsePlanHeader(JSON.stringify(sampleHeaderDocument()));
+    expect(header.source).toEqual({ bucket: 'src-bucket', key: 'docs/' });
+    expect(header.shardLists).toEqual({ bucket: 'dst-bucket', key: 'plans/p1/' });
+    expect(header).toEqual(sampleHeader());
+  });
+
+  it('writes the document it reads: URIs as s3:// strings, read back equal', () => {
+    const text = formatPlanHeader(sampleHeader());
+    expect(JSON.parse(text)).toEqual(sampleHeaderDocument());
+    expect(parsePlanHeader(text)).toEqual(sampleHeader());
   });
 
   it.each<[string, unknown, RegExp]>([
     ['not JSON', '{', /plan is not valid JSON/],
-    ['a newer version', { ...sampleHeader(), version: 3 }, /format version 3; this build reads versions 1 and 2/],
-    ['a missing field', { ...sampleHeader(), shardCount: undefined }, /field "shardCount" is missing/],
-    ['a shard count over the Batch limit', { ...sampleHeader(), shardCount: 10_001 }, /field "shardCount"/],
-    ['a zero shard count', { ...sampleHeader(), shardCount: 0 }, /field "shardCount"/],
-    ['a bad URI', { ...sampleHeader(), source: 'http://x' }, /field "source" must be an s3:\/\/bucket\/key URI/],
-    ['an unsafe id', { ...sampleHeader(), id: '../escape' }, /field "id" must be lowercase/],
-    ['an unknown tokenizer', { ...sampleHeader(), settings: { ...sampleHeader().settings, tokenizer: 'x' } }, /field "settings.tokenizer"/],
-    ['an unknown key', { ...sampleHeader(), extra: 1 }, /has unknown keys extra/],
+    ['a newer version', { ...sampleHeaderDocument(), version: 3 }, /format version 3; this build reads versions 1 and 2/],
+    ['a missing field', { ...sampleHeaderDocument(), shardCount: undefined }, /field "shardCount" is missing/],
+    ['a shard count over the Batch limit', { ...sampleHeaderDocument(), shardCount: 10_001 }, /field "shardCount"/],
+    ['a zero shard count', { ...sampleHeaderDocument(), shardCount: 0 }, /field "shardCount"/],
+    ['a bad URI', { ...sampleHeaderDocument(), source: 'http://x' }, /field "source" must be an s3:\/\/bucket\/key URI/],
+    ['an unsafe id', { ...sampleHeaderDocument(), id: '../escape' }, /field "id" must be lowercase/],
+    ['an unknown tokenizer', { ...sampleHeaderDocument(), settings: { ...sampleHeaderDocument().settings, tokenizer: 'x' } }, /field "settings.tokenizer"/],
+    ['an unknown key', { ...sampleHeaderDocument(), extra: 1 }, /has unknown keys extra/],
     ['an array', [], /field "\(document\)"/],
-    ['a wrong kind', { ...sampleHeader(), kind: 'wordbatch-shard-list' }, /field "kind"/],
+    ['a wrong kind', { ...sampleHeaderDocument(), kind: 'wordbatch-shard-list' }, /field "kind"/],
   ])('rejects %s with a message naming the field', (_case, document, message) => {
     const text = typeof document === 'string' ? document : JSON.stringify(document);
     expect(() => parsePlanHeader(text)).toThrow(PlanFormatError);

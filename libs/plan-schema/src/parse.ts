@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { READABLE_PLAN_VERSIONS } from './limits';
 import {
+  planHeaderDocument,
   planHeaderSchema,
   shardListSchema,
   shardResultHeaderSchema,
@@ -16,7 +17,7 @@ export class PlanFormatError extends Error {
   override readonly name = 'PlanFormatError';
 }
 
-function parseDocument<T>(schema: z.ZodType<T>, text: string, what: string): T {
+function parseDocument<T>(schema: z.ZodType<T, unknown>, text: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -51,6 +52,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 export function parsePlanHeader(text: string, what = 'plan'): PlanHeader {
   return parseDocument(planHeaderSchema, text, what);
+}
+
+/** The text plan writes for a header (indented, newline-terminated); parsePlanHeader reads it back equal. */
+export function formatPlanHeader(header: PlanHeader): string {
+  return `${JSON.stringify(planHeaderDocument(header), null, 2)}\n`;
 }
 
 export function parseShardList(text: string, what = 'shard list'): ShardList {

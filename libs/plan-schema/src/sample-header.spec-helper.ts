@@ -1,6 +1,7 @@
-import type { PlanHeader } from './schemas';
+import { planHeaderSchema, type PlanHeader, type PlanHeaderDocument } from './schemas';
 
-export function sampleHeader(overrides: Partial<PlanHeader> = {}): PlanHeader {
+/** A valid header document, with `overrides` applied (URIs as `s3://` strings). */
+export function sampleHeaderDocument(overrides: Partial<PlanHeaderDocument> = {}): PlanHeaderDocument {
   return {
     version: 1,
     kind: 'wordbatch-plan',
@@ -14,4 +15,9 @@ export function sampleHeader(overrides: Partial<PlanHeader> = {}): PlanHeader {
     totals: { files: 3, bytes: 1200 },
     ...overrides,
   };
+}
+
+/** The same header as read. */
+export function sampleHeader(overrides: Partial<PlanHeaderDocument> = {}): PlanHeader {
+  return planHeaderSchema.parse(sampleHeaderDocument(overrides));
 }

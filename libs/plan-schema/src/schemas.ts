@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseS3Path } from '@wordbatch/s3-path';
+import { formatS3Path, parseS3Path, type S3Path } from '@wordbatch/s3-path';
 import { MAX_SHARDS, PLAN_VERSION } from './limits';
 
 export { MAX_SHARDS, PLAN_VERSION };
@@ -7,17 +7,18 @@ export { MAX_SHARDS, PLAN_VERSION };
 /** Documents of format 1 are read too (limits.ts); everything written is PLAN_VERSION. */
 const formatVersion = z.union([z.literal(1), z.literal(PLAN_VERSION)]);
 
-const s3Uri = z.string().refine(
-  (uri) => {
-    try {
-      parseS3Path(uri);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an s3://bucket/key URI' },
-);
+/**
+ * An S3 URI of the plan document, parsed once, when the document is read: every reader gets an
+ * S3Path, and a URI that does not parse fails the read naming its field.
+ */
+const s3Uri = z.string().transform((uri, context): S3Path => {
+  try {
+    return parseS3Path(uri);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be an s3://bucket/key URI', input: uri });
+    return z.NEVER;
+  }
+});
 
 const count = z.number().int().nonnegative();
 
@@ -123,7 +124,20 @@ export const shardTimingSchema = z.strictObject({
   countingThreads: count,
 });
 
-export type PlanHeader = z.infer<typeof planHeaderSchema>;
+/** A plan header as read: its URIs already parsed. */
+export type PlanHeader = z.output<typeof planHeaderSchema>;
+/** A plan header as written in the document: its URIs as `s3://` strings. */
+export type PlanHeaderDocument = z.input<typeof planHeaderSchema>;
+
+/** The document of a header: what plan writes, and what parsePlanHeader reads back equal. */
+export function planHeaderDocument(header: PlanHeader): PlanHeaderDocument {
+  return {
+    ...header,
+    source: formatS3Path(header.source),
+    destination: formatS3Path(header.destination),
+    shardLists: formatS3Path(header.shardLists),
+  };
+}
 export type PlanSettings = z.infer<typeof planSettingsSchema>;
 export type PlanItem = z.infer<typeof planItemSchema>;
 export type ShardList = z.infer<typeof shardListSchema>;

@@ -1,7 +1,7 @@
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { retryDelayMs, sleep } from '@wordbatch/errors';
+import { retryDelayMs, retrying } from '@wordbatch/errors';
 import type { S3Path } from '@wordbatch/s3-path';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, keepAliveAgents } from './connections';
 import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
@@ -86,15 +86,13 @@ export class DirectGet {
     const endpoint = await this.endpointOf(path.bucket);
     if (endpoint === undefined) return undefined;
     const maxAttempts = await this.client.config.maxAttempts();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.getOnce(endpoint, path.key, options, `attempt=${attempt}; max=${maxAttempts}`);
-      } catch (error) {
-        if (attempt >= maxAttempts || !isRetryable(error) || options.signal?.aborted) throw error;
-        // A corrected clock needs no wait: the next signature is simply right.
-        if (!isClockSkewCorrected(error)) await sleep(retryDelayMs(attempt), options.signal);
-      }
-    }
+    return retrying(
+      maxAttempts,
+      (attempt) => this.getOnce(endpoint, path.key, options, `attempt=${attempt}; max=${maxAttempts}`),
+      // A corrected clock needs no wait: the next signature is simply right.
+      (error, retry) => (!isRetryable(error) ? undefined : isClockSkewCorrected(error) ? 0 : retryDelayMs(retry)),
+      options.signal,
+    );
   }
 
   destroy(): void {

@@ -10,11 +10,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { InputChangedError, type StageError, TransientError } from '@wordbatch/errors';
+import { InputChangedError, retryDelayMs, retrying, type StageError, TransientError } from '@wordbatch/errors';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { DirectGet } from './direct-get';
 import { toStageError } from './errors';
 import { assertWritableKey, decodeListedKey } from './keys';
+import { BODY_READ_ATTEMPTS } from './retry';
 
 export interface ListedObject {
   readonly key: string;
@@ -46,8 +47,6 @@ export interface OpenedObject {
   readonly size: number;
 }
 
-/** Whole reads of a small object whose connection broke mid-body. */
-const BODY_ATTEMPTS = 4;
 
 /** A transient failure after the response began: worth reading the object again. */
 class BodyBrokenError extends Error {
@@ -199,14 +198,15 @@ export class ObjectStore {
    * from the start, a few times.
    */
   async readText(path: S3Path, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.readTextOnce(path, options);
-      } catch (error) {
-        const retry = error instanceof BodyBrokenError && attempt < BODY_ATTEMPTS && !options.signal?.aborted;
-        if (!retry) throw error instanceof BodyBrokenError ? error.stageError : error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-      }
+    try {
+      return await retrying(
+        BODY_READ_ATTEMPTS,
+        () => this.readTextOnce(path, options),
+        (error, retry) => (error instanceof BodyBrokenError ? retryDelayMs(retry) : undefined),
+        options.signal,
+      );
+    } catch (error) {
+      throw error instanceof BodyBrokenError ? error.stageError : error;
     }
   }
 

@@ -1,10 +1,8 @@
-import { InputChangedError, retryDelayMs, sleep, TransientError } from '@wordbatch/errors';
+import { InputChangedError, retryDelayMs, retrying, TransientError } from '@wordbatch/errors';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { toStageError } from './errors';
 import type { ObjectStore } from './object-store';
-
-/** Reads of one part that broke mid-body; each goes on from the last byte that arrived. */
-const PART_BODY_ATTEMPTS = 4;
+import { BODY_READ_ATTEMPTS } from './retry';
 
 /**
  * The parts that may be fetched and not yet consumed, across every object a process reads
@@ -127,30 +125,34 @@ async function fetchPart(
   const what = formatS3Path(path);
   const chunks: Buffer[] = [];
   let received = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const { body, size } = await store.open(path, { ifMatch: options.etag, versionId: options.versionId, range: { start: start + received, end }, signal });
+  // Reads of one part that broke mid-body (BODY_READ_ATTEMPTS in all): each goes on from the last byte that arrived.
+  return retrying(
+    BODY_READ_ATTEMPTS,
+    async () => {
       try {
-        if (size !== end - start - received) {
-          throw new InputChangedError(
-            `${what} answered ${size} bytes to a ranged GET of ${end - start - received} (bytes ${start + received}-${end - 1}); was it changed since planned?`,
-          );
+        const { body, size } = await store.open(path, { ifMatch: options.etag, versionId: options.versionId, range: { start: start + received, end }, signal });
+        try {
+          if (size !== end - start - received) {
+            throw new InputChangedError(
+              `${what} answered ${size} bytes to a ranged GET of ${end - start - received} (bytes ${start + received}-${end - 1}); was it changed since planned?`,
+            );
+          }
+          for await (const chunk of body as AsyncIterable<Buffer>) {
+            chunks.push(chunk);
+            received += chunk.length;
+          }
+        } finally {
+          body.destroy();
         }
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          chunks.push(chunk);
-          received += chunk.length;
+        if (received !== end - start) {
+          throw new InputChangedError(`${what} ended at byte ${start + received} in a part planned to end at ${end}; re-run plan`);
         }
-      } finally {
-        body.destroy();
+        return chunks;
+      } catch (error) {
+        throw toStageError(error, what, signal);
       }
-      if (received !== end - start) {
-        throw new InputChangedError(`${what} ended at byte ${start + received} in a part planned to end at ${end}; re-run plan`);
-      }
-      return chunks;
-    } catch (error) {
-      const stageError = toStageError(error, what, signal);
-      if (!(stageError instanceof TransientError) || signal.aborted || attempt >= PART_BODY_ATTEMPTS) throw stageError;
-      await sleep(retryDelayMs(attempt), signal);
-    }
-  }
+    },
+    (error, retry) => (error instanceof TransientError ? retryDelayMs(retry) : undefined),
+    signal,
+  );
 }

@@ -1,6 +1,15 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { retryDelayMs } from '@wordbatch/errors';
 
+/**
+ * Whole reads of one object whose connection broke after its response began (the request
+ * retries, AWS_MAX_ATTEMPTS of them, cover only failures before it). Each read is a new GET
+ * with its own request attempts, so one object costs at most BODY_READ_ATTEMPTS ×
+ * AWS_MAX_ATTEMPTS GETs (4 × 8 = 32 by default; docs/reliability.md, "The retry budget"). A
+ * ranged read's part resumes from its last byte, with the same number of reads per part.
+ */
+export const BODY_READ_ATTEMPTS = 4;
+
 type RetryStrategyV2 = Extract<NonNullable<S3ClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
 type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
 type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];

@@ -173,7 +173,7 @@ export async function planRetry(
     runName,
     retry,
     plan: formatS3Path(planUri),
-    destination: header.destination,
+    destination: formatS3Path(header.destination),
     migrate: { args: migrate.command, indexMap: formatS3Path(indexMap), shards: shards.length },
     mergeArgs,
   });
