@@ -1,3 +1,4 @@
+import { formatS3Path } from '@wordbatch/s3-path';
 import { escapeHtml, formatBytes, formatDuration, formatInteger, jsonForScript, scriptSource } from './html-text';
 import type { RunReport } from './load-run';
 import { labelOf, renderFields, renderObjectList, renderValue } from './render-values';
@@ -49,7 +50,7 @@ ${result.words.length === 0 ? '<p class="none">No word passed the filters.</p>' 
 ${renderShards(rows)}
 ${renderSkipped(report)}
 ${renderOther(report)}
-${plan ? `<section id="plan"><h2>Plan</h2>${renderFields({ id: plan.id, createdAt: plan.createdAt, source: plan.source, destination: plan.destination, ...plan.settings, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes })}</section>` : ''}
+${plan ? `<section id="plan"><h2>Plan</h2>${renderFields({ id: plan.id, createdAt: plan.createdAt, source: formatS3Path(plan.source), destination: formatS3Path(plan.destination), ...plan.settings, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes })}</section>` : ''}
 </main>
 <script type="application/json" id="report-data">${jsonForScript(pageData)}</script>
 <script>${scriptSource(chartLibrary, 'the charting library')}</script>
@@ -60,7 +61,7 @@ ${plan ? `<section id="plan"><h2>Plan</h2>${renderFields({ id: plan.id, createdA
 }
 
 function renderRunLine(report: RunReport): string {
-  const source = report.plan ? `${escapeHtml(report.plan.source)} → ` : '';
+  const source = report.plan ? `${escapeHtml(formatS3Path(report.plan.source))} → ` : '';
   return `<p class="run">${source}<code>${escapeHtml(report.location)}</code></p>`;
 }
 
