@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, StageError } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
-import type { PlanHeader } from '@wordbatch/plan-schema';
+import { planHeaderSchema, type PlanHeader } from '@wordbatch/plan-schema';
 import { createS3Client, ObjectStore, PartBudget } from '@wordbatch/s3-store';
 import { countWords, WordCounts, type TokenizerName } from '@wordbatch/word-count';
 import { channelThreads } from './channel-threads.spec-helper';
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 function headerOf(tokenizer: TokenizerName): PlanHeader {
-  return {
+  return planHeaderSchema.parse({
     version: 1,
     kind: 'wordbatch-plan',
     id: 'p-large',
@@ -41,7 +41,7 @@ function headerOf(tokenizer: TokenizerName): PlanHeader {
     settings: { tokenizer, perFile: false, include: [], exclude: [], shardBytes: null },
     shardCount: 1,
     totals: { files: 1, bytes: 0 },
-  } as unknown as PlanHeader;
+  });
 }
 
 async function upload(name: string, body: Buffer) {
