@@ -139,6 +139,7 @@ describe('runPlan', () => {
       const summary = await runPlan(keysOptions('gaps.jsonl', 'gaps', ['--allow-missing', '--shards', '2']), deps());
       expect(summary.header.totals.files).toBe(1);
       expect(formatPlanSummary(summary)).toContain('files        1 (2 missing, listed as skipped)');
+      expect(formatPlanSummary(summary)).toContain(`  input        --keys s3://${DST}/lists/gaps.jsonl\n  source       s3://${SRC}/docs/\n`);
       const lists = await Promise.all([0, 1].map(async (index) => parseShardList(await readJson(`plans/gaps/shard-0000${index}.json`))));
       expect(lists.map((list) => list.skipped)).toEqual([
         [{ name: 'gone-1.txt', reason: 'missing (named by the input, not found when planned)' }],

@@ -36,6 +36,8 @@ export interface PlanSummary {
   readonly filteredOut: number;
   /** Objects the manifest or key list named that do not exist (listed as skipped: --allow-missing). */
   readonly missing: number;
+  /** The manifest or key list read, when the input was not a prefix. */
+  readonly input?: string;
   readonly durationMs: number;
 }
 
@@ -146,7 +148,8 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     },
     'Plan:Written',
   );
-  return { header, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, durationMs };
+  const namedBy = input.kind === 'prefix' ? undefined : `${inputFlag(input)} ${inputUri(input)}`;
+  return { header, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, input: namedBy, durationMs };
 }
 
 function assertWritesOutsideSource(source: S3Path, options: PlanOptions, shardLists: S3Path): void {
@@ -216,6 +219,7 @@ export function formatPlanSummary(summary: PlanSummary): string {
   const { header } = summary;
   const lines = [
     `Plan ${header.id}`,
+    ...(summary.input === undefined ? [] : [`  input        ${summary.input}`]),
     `  source       ${formatS3Path(header.source)}`,
     `  destination  ${formatS3Path(header.destination)}`,
     `  files        ${header.totals.files}${summary.filteredOut ? ` (${summary.filteredOut} filtered out)` : ''}${summary.missing ? ` (${summary.missing} missing, listed as skipped)` : ''}`,
