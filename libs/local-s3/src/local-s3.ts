@@ -5,7 +5,11 @@ import { createCipheriv } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
 
-/** The fixed credentials the embedded server accepts (it checks signatures against them). */
+/**
+ * The fixed credentials the embedded server accepts. s3rver checks only the access key id of a
+ * SigV4 request (an unknown one is 403 InvalidAccessKeyId), not its signature: the signatures
+ * are proven by libs/s3-store's sigv4.spec.ts and direct-get specs (docs/reliability.md).
+ */
 export const LOCAL_S3_CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'S3RVER',
   AWS_SECRET_ACCESS_KEY: 'S3RVER',
