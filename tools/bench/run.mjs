@@ -31,6 +31,7 @@ const HELP = `npm run bench [-- options]
   --sweep            also migrate's throughput by object size, on one core and on all
   --plot FILE.svg    draw the sweep (implies --sweep)
   --json FILE        also write every figure as JSON
+  --large-mib N      the size of the large section's one object (default 1024: 1 GiB)
 `;
 
 const { values: flags } = parseArgs({
@@ -42,6 +43,7 @@ const { values: flags } = parseArgs({
     sweep: { type: 'boolean', default: false },
     plot: { type: 'string' },
     json: { type: 'string' },
+    'large-mib': { type: 'string', default: '1024' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -126,8 +128,8 @@ if (needsServer) {
       results.shardOfManyFiles = await shardOfManyFiles(s3, flags.dist, corpus, { copies: 200, fileBytes: 1_000_000, rounds: 3, prefix: 'many' });
     }
     if (wants('large')) {
-      progress('migrate: one 1 GiB object (streamed into the server first)');
-      results.largeObject = await oneLargeObject(s3, flags.dist, corpus, 2 ** 30);
+      progress(`migrate: one ${flags['large-mib']} MiB object (streamed into the server first), on 1 core and on all, and wc -w`);
+      results.largeObject = await oneLargeObject(s3, flags.dist, corpus, Number(flags['large-mib']) * 2 ** 20);
     }
     if (wants('merge')) {
       progress('merge: 8 shard results of 250,000 lines');

@@ -1,8 +1,13 @@
 // The migrate stage on its own: a shard of many files on one core and on every core, one
 // very large object, and (opt-in) a shard of 100,000 small objects.
 import { execFileSync } from 'node:child_process';
+import { createWriteStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { cutIntoFiles, repeatedText, smallPieces } from './corpus.mjs';
-import { median, MB } from './measure.mjs';
+import { median, MB, runMeasured } from './measure.mjs';
+import { BENCH_DIR } from './kit.mjs';
 import { putAll } from './s3.mjs';
 import { migrate, plan } from './stages.mjs';
 
@@ -73,13 +78,44 @@ export function allCpus() {
   return execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' }).trim().split(': ').at(-1);
 }
 
-/** One object of `totalBytes` (whole corpus copies), streamed into the server, then counted. */
-export async function oneLargeObject(s3, dist, corpus, totalBytes) {
+/**
+ * One object of `totalBytes` (whole corpus copies), streamed into the server, then counted by
+ * migrate held to one core (server too, as in shardOfManyFiles) and free on every core,
+ * alternately, `rounds` times each; and `wc -w` on the same bytes in a local file. MB/s here
+ * is the whole process's: the object's bytes over the process's wall time, start-up included,
+ * as `wc -w` is measured. Large objects are read as ranged GETs and counted in pieces on every
+ * thread (--split-above, --part-size, --parts-in-flight; `migrateFlags` to try others).
+ */
+export async function oneLargeObject(s3, dist, corpus, totalBytes, { rounds = 1, migrateFlags = [] } = {}) {
   const key = 'large/one-object.txt';
   await s3.store.putChunks({ bucket: SOURCE, key }, repeatedText(corpus, totalBytes));
+  const bytes = Math.ceil(totalBytes / corpus.length) * corpus.length;
+  const localFile = join(BENCH_DIR, 'one-large-object.txt');
+  await pipeline(Readable.from(repeatedText(corpus, totalBytes)), createWriteStream(localFile));
   const planUri = await plan(dist, s3.env, `s3://${SOURCE}/large/`, `s3://${RESULTS}/out/`, 'large', 1);
-  const run = figures(await migrate(dist, s3.env, planUri, 0));
-  return { bytes: Math.ceil(totalBytes / corpus.length) * corpus.length, ...summarize([run]) };
+  const wholeProcess = (run) => ({ ...figures(run), processMegabytesPerSecond: bytes / MB / (run.wallMs / 1000) });
+  const oneCore = [];
+  const allCores = [];
+  const wc = [];
+  for (let round = 0; round < rounds; round++) {
+    pin(s3.pid, '0');
+    oneCore.push(wholeProcess(await migrate(dist, s3.env, planUri, 0, { cpus: '0', args: migrateFlags })));
+    pin(s3.pid, allCpus());
+    allCores.push(wholeProcess(await migrate(dist, s3.env, planUri, 0, { args: migrateFlags })));
+    const run = await runMeasured('wc', ['-w', localFile]);
+    wc.push({ megabytesPerSecond: bytes / MB / (run.wallMs / 1000), maxRssBytes: run.maxRssBytes });
+  }
+  rmSync(localFile, { force: true });
+  const processMegabytesPerSecond = (runs) => median(runs.map((run) => run.processMegabytesPerSecond));
+  return {
+    bytes,
+    migrateFlags,
+    oneCore: { ...summarize(oneCore), processMegabytesPerSecond: processMegabytesPerSecond(oneCore) },
+    allCores: { ...summarize(allCores), processMegabytesPerSecond: processMegabytesPerSecond(allCores) },
+    wcMegabytesPerSecond: median(wc.map((run) => run.megabytesPerSecond)),
+    // What the earlier report printed, kept for --json readers: the all-core run.
+    ...summarize(allCores),
+  };
 }
 
 /** A shard of `count` objects of about `bytes` each. */

@@ -52,14 +52,19 @@ function countingRows(results) {
     ]);
   }
   const large = results.largeObject;
-  if (large) {
+  if (large?.oneCore) {
+    const what = `migrate, one ${fixed(large.bytes / 2 ** 30, 2)} GiB object`;
+    const scaling = large.allCores.processMegabytesPerSecond / large.oneCore.processMegabytesPerSecond;
+    const againstWc = large.allCores.processMegabytesPerSecond / large.wcMegabytesPerSecond;
+    rows.push([`${what}, 1 core (whole process)`, fixed(large.oneCore.processMegabytesPerSecond), ratio(large.oneCore.processMegabytesPerSecond), mib(large.oneCore.maxRssBytes), '']);
     rows.push([
-      `migrate, one ${fixed(large.bytes / 2 ** 30, 2)} GiB object`,
-      fixed(large.megabytesPerSecond),
-      ratio(large.megabytesPerSecond),
-      mib(large.maxRssBytes),
-      `RSS < 200 MiB: ${verdict(large.maxRssBytes < 200 * MiB)}`,
+      `${what}, ${results.machine.cpus} cores (${large.allCores.countingThreads} counting threads, whole process)`,
+      fixed(large.allCores.processMegabytesPerSecond),
+      ratio(large.allCores.processMegabytesPerSecond),
+      mib(large.allCores.maxRssBytes),
+      `${fixed(scaling, 2)}x 1 core, >= 1.8x: ${verdict(scaling >= 1.8)}; RSS < 200 MiB: ${verdict(large.allCores.maxRssBytes < 200 * MiB)}`,
     ]);
+    rows.push([`wc -w on the same ${fixed(large.bytes / 2 ** 30, 2)} GiB file`, fixed(large.wcMegabytesPerSecond), ratio(large.wcMegabytesPerSecond), '', `migrate ${fixed(againstWc, 2)}x wc -w, >= 1.0x: ${verdict(againstWc >= 1)}`]);
   }
   const many = results.manyObjects;
   if (many) {

@@ -23,7 +23,7 @@ export async function plan(dist, s3Env, source, destination, name, shards) {
 
 /** Runs migrate on one shard; returns its Migrate:ShardDone fields and the process figures. */
 export async function migrate(dist, s3Env, planUri, index, options = {}) {
-  const run = await runStageProcess(dist, 'migrate', ['--plan', planUri, '--index', String(index)], s3Env, options);
+  const run = await runStageProcess(dist, 'migrate', ['--plan', planUri, '--index', String(index), ...(options.args ?? [])], s3Env, options);
   return { ...run, done: logEvent(run, 'Migrate:ShardDone') };
 }
 
