@@ -31,7 +31,7 @@ describe('odd objects', () => {
     const merge = await s3.run('merge', ['--source', destination, '--output', 'json', '--min-count', '1']);
     const result = JSON.parse(merge.stdout);
     expect(result.words).toEqual([{ word: 'alpha', count: 3 }, { word: 'beta', count: 1 }]);
-    expect(result.skipped).toEqual([{ name: 'image.png', reason: 'binary (contains a NUL byte)' }]);
+    expect(result.skipped).toEqual([{ name: 'image.png', reason: 'binary', detail: 'contains a NUL byte' }]);
     expect(result.totals).toMatchObject({ files: 1, skippedFiles: 1 });
   });
 

@@ -13,6 +13,7 @@ import {
   shardTimingLocation,
   type PlanHeader,
   type PlanItem,
+  type InvalidText,
   type PlanSettings,
   type ShardResultHeader,
   type ShardTiming,
@@ -69,11 +70,12 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
   } finally {
     await counter.close();
   }
-  const { counts: shardCounts, files, bytes, words, skipped, splitObjects } = tally;
+  const { counts: shardCounts, files, bytes, words, skipped, splitObjects, invalidText } = tally;
   // Objects the plan was given but did not find (plan --allow-missing) are listed with the rest.
   skipped.push(...(list.skipped ?? []));
-  skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const stats = { files, bytes, words, distinctWords: shardCounts.size, skipped };
+  skipped.sort((a, b) => compareNames(a.name, b.name));
+  invalidText.sort((a, b) => compareNames(a.name, b.name));
+  const stats = { files, bytes, words, distinctWords: shardCounts.size, skipped, invalidText };
   const resultHeader: ShardResultHeader = {
     version: PLAN_VERSION,
     kind: 'wordbatch-shard-result',
@@ -153,6 +155,11 @@ interface ShardTally {
   readonly skipped: SkippedFile[];
   /** Objects read as ranged GETs and counted in pieces. */
   readonly splitObjects: number;
+  readonly invalidText: InvalidText[];
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Streams every object of the shard, `concurrency` at a time, through `counter`. */
@@ -169,6 +176,7 @@ async function countShard(
   // Every request in flight listens to it: more than Node's default of 10 is expected here.
   setMaxListeners(2 * concurrency + 10, signal);
   const skipped: SkippedFile[] = [];
+  const invalidText: InvalidText[] = [];
   let files = 0;
   let bytes = 0;
   let words = 0;
@@ -188,11 +196,12 @@ async function countShard(
       }
       bytes += outcome.bytes;
       if (outcome.kind === 'skipped') {
-        skipped.push({ name: item.name, reason: outcome.reason });
-        deps.logger.warn({ name: item.name, reason: outcome.reason }, 'Migrate:FileSkipped');
+        skipped.push({ name: item.name, reason: outcome.reason, detail: outcome.detail });
+        deps.logger.warn({ name: item.name, reason: outcome.reason, detail: outcome.detail }, 'Migrate:FileSkipped');
         return;
       }
       files++;
+      if (outcome.invalidSequences > 0) invalidText.push({ name: item.name, invalidSequences: outcome.invalidSequences });
       words += outcome.words;
       if (outcome.fileCounts !== undefined) {
         await deps.store.put(perFileLocation(header, item.name), outcome.fileCounts, { signal });
@@ -200,7 +209,7 @@ async function countShard(
     },
     signal,
   );
-  return { counts: await counter.finish(), files, bytes, words, skipped, splitObjects };
+  return { counts: await counter.finish(), files, bytes, words, skipped, splitObjects, invalidText };
 }
 
 function* shardResultChunks(resultHeader: ShardResultHeader, counts: WordCounts): Generator<string> {

@@ -14,7 +14,7 @@ const NEWLINE = 0x0a;
  * all) simply makes a longer piece, which streams to its thread like any object.
  *
  * The cut is made in the text the tokenizers read (after the encoding was decided on the
- * object's first bytes, source-text.ts), so the whole object's BOM and UTF-16 handling and its
+ * object's first bytes, source-text's SourceText), so the whole object's BOM and UTF-16 handling and its
  * NUL check hold as they do for an object counted whole. The pieces' counts are held apart
  * (PieceGroup) until the object settles: an object found binary at its last byte, or one whose
  * read failed, leaves nothing in the shard.

@@ -1,3 +1,4 @@
+import { DEFAULT_TEXT_SETTINGS } from '@wordbatch/plan-schema';
 import { DEFAULT_SHARD_BYTES, parsePlanOptions } from './options';
 
 const required = ['--source', 's3://src-b/docs', '--destination', 's3://dst-b/out/', '--plan', 's3://dst-b/plans/p.json'];
@@ -15,7 +16,25 @@ describe('parsePlanOptions', () => {
       tokenizer: 'unicode',
       perFile: false,
       allowMissing: false,
+      text: DEFAULT_TEXT_SETTINGS,
     });
+  });
+
+  it('reads the text flags, recording an encoding by its WHATWG name', () => {
+    const options = parsePlanOptions([
+      ...required,
+      ...['--encoding', 'Latin1', '--strict-encoding', '--max-expansion', '50', '--max-expanded-bytes', '2GiB'],
+    ]);
+    expect(options.text).toEqual({ encoding: 'windows-1252', strictEncoding: true, maxExpansionRatio: 50, maxExpandedBytes: 2 * 1024 ** 3 });
+    expect(parsePlanOptions([...required, '--encoding', 'sjis']).text.encoding).toBe('shift_jis');
+  });
+
+  it.each([
+    [['--encoding', 'klingon'], /^--encoding: "klingon" is not an encoding label/],
+    [['--max-expansion', '0'], /^--max-expansion must be between 1 and/],
+    [['--max-expanded-bytes', 'lots'], /^--max-expanded-bytes must be a size/],
+  ])('refuses %j', (flags, message) => {
+    expect(() => parsePlanOptions([...required, ...flags])).toThrow(message);
   });
 
   it('reads every flag', () => {

@@ -1,7 +1,14 @@
 import { parseChoiceFlag, parseFlags, parseIntegerFlag, parseS3Flag, parseSizeFlag } from '@wordbatch/cli';
 import { UsageError } from '@wordbatch/errors';
 import type { PlanInput } from '@wordbatch/plan-inputs';
-import { MAX_SHARDS, type TokenizerName } from '@wordbatch/plan-schema';
+import {
+  canonicalEncoding,
+  DEFAULT_MAX_EXPANDED_BYTES,
+  DEFAULT_MAX_EXPANSION_RATIO,
+  MAX_SHARDS,
+  type TextSettings,
+  type TokenizerName,
+} from '@wordbatch/plan-schema';
 import type { S3Path } from '@wordbatch/s3-path';
 
 export interface PlanOptions {
@@ -18,6 +25,8 @@ export interface PlanOptions {
   readonly perFile: boolean;
   /** Objects an inventory or key list names that do not exist are listed as skipped instead of failing the plan. */
   readonly allowMissing: boolean;
+  /** Encoding, strictness and expansion limits, recorded in the plan for migrate. */
+  readonly text: TextSettings;
 }
 
 export const DEFAULT_SHARD_BYTES = 4 * 1024 ** 3;
@@ -49,6 +58,14 @@ Options:
   --exclude GLOB        skip objects whose relative name matches (repeatable; wins over --include)
   --tokenizer NAME      unicode (default: letters, marks, digits) or whitespace (split on ASCII spaces)
   --per-file            also write each file's own counts (word<TAB>count) under the destination
+  --encoding LABEL      how objects without a byte order mark are read: a WHATWG label such as
+                        utf-8 (default), windows-1252, latin1, iso-8859-2, shift_jis, gbk, utf-16le
+  --strict-encoding     skip (and list) an object with byte sequences invalid in that encoding,
+                        instead of counting them as U+FFFD
+  --max-expansion N     skip a compressed object (gzip, zstd, brotli) that expands to more than N
+                        times its stored size (default ${DEFAULT_MAX_EXPANSION_RATIO})
+  --max-expanded-bytes SIZE
+                        or to more than SIZE in all (default ${DEFAULT_MAX_EXPANDED_BYTES / 1024 ** 3}GiB)
   -h, --help            show this help
 
 Examples:
@@ -59,6 +76,11 @@ Examples:
        --destination s3://results/out/ --plan s3://results/plans/inventory.json --include 'books/*'
   plan --keys s3://results/lists/todo.txt.gz --source s3://corpus/logs/ --allow-missing \\
        --destination s3://results/out/ --plan s3://results/plans/todo.json
+  plan --source s3://corpus/old-mail/ --destination s3://results/out/ --plan s3://results/plans/mail.json \\
+       --encoding windows-1252
+
+Compressed objects (gzip, also multi-member; zstd; brotli) are counted as their text; they are
+recognised by their first bytes, not their names.
 
 Output: a summary on stdout (files, bytes, shards, plan location, array size to submit).
 Exit codes: 0 ok, 2 bad usage or unreadable manifest/list, 3 missing bucket, manifest, list or listed
@@ -78,7 +100,14 @@ const FLAGS = {
   exclude: { type: 'string', multiple: true },
   tokenizer: { type: 'string' },
   'per-file': { type: 'boolean' },
+  encoding: { type: 'string' },
+  'strict-encoding': { type: 'boolean' },
+  'max-expansion': { type: 'string' },
+  'max-expanded-bytes': { type: 'string' },
 } as const;
+
+/** A ratio this large could not stop anything: the byte limit is the one to raise. */
+const MAX_EXPANSION_RATIO = 1_000_000;
 
 export function parsePlanOptions(argv: readonly string[]): PlanOptions {
   const flags = parseFlags(argv, FLAGS);
@@ -96,6 +125,16 @@ export function parsePlanOptions(argv: readonly string[]): PlanOptions {
     tokenizer: parseChoiceFlag(flags.tokenizer ?? 'unicode', 'tokenizer', ['unicode', 'whitespace'] as const),
     perFile: flags['per-file'] ?? false,
     allowMissing: flags['allow-missing'] ?? false,
+    text: {
+      encoding: parseEncodingFlag(flags.encoding ?? 'utf-8'),
+      strictEncoding: flags['strict-encoding'] ?? false,
+      maxExpansionRatio:
+        flags['max-expansion'] === undefined
+          ? DEFAULT_MAX_EXPANSION_RATIO
+          : parseIntegerFlag(flags['max-expansion'], 'max-expansion', 1, MAX_EXPANSION_RATIO),
+      maxExpandedBytes:
+        flags['max-expanded-bytes'] === undefined ? DEFAULT_MAX_EXPANDED_BYTES : parseSizeFlag(flags['max-expanded-bytes'], 'max-expanded-bytes'),
+    },
   };
 }
 
@@ -114,4 +153,13 @@ function parseInput(flags: { source?: string; manifest?: string; keys?: string; 
   if (flags['allow-missing']) throw new UsageError('--allow-missing applies to --manifest and --keys only: a listed prefix has nothing missing');
   if (flags.source === undefined) throw new UsageError('--source is required (or --manifest, or --keys)');
   return { kind: 'prefix', source: parseS3Flag(flags.source, 'source') };
+}
+
+/** A WHATWG label, recorded by its canonical name (`latin1` is `windows-1252`, as browsers read it). */
+function parseEncodingFlag(label: string): string {
+  const name = canonicalEncoding(label);
+  if (name === undefined) {
+    throw new UsageError(`--encoding: "${label}" is not an encoding label this runtime knows (e.g. utf-8, windows-1252, iso-8859-2, shift_jis, gbk, utf-16le)`);
+  }
+  return name;
 }

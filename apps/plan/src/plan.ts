@@ -20,6 +20,7 @@ import {
 import { balanceShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
 import { asFolder, formatS3Path, isWithin, relativeName, type S3Path } from '@wordbatch/s3-path';
 import { unwritableKeyProblem, type ObjectStore } from '@wordbatch/s3-store';
+import { expectedTextBytes } from '@wordbatch/source-text';
 import type { PlanOptions } from './options';
 
 export interface PlanDeps {
@@ -68,13 +69,17 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
   const bytes = items.reduce((sum, item) => sum + item.size, 0);
   deps.logger.info({ files: items.length, bytes, filteredOut, missing: missing.length, source: formatS3Path(source), input: inputUri(input) }, 'Plan:Listed');
 
-  const shardCount = options.shards ?? shardCountForBytes(bytes, items.length, options.shardBytes, MAX_SHARDS);
+  // Compressed objects weigh the text they are expected to expand to (see expectedTextBytes).
+  const weigh = (item: PlanItem) => expectedTextBytes(item.name, item.size);
+  const textBytes = items.reduce((sum, item) => sum + weigh(item), 0);
+  const shardCount = options.shards ?? shardCountForBytes(textBytes, items.length, options.shardBytes, MAX_SHARDS);
   const settings = {
     tokenizer: options.tokenizer,
     perFile: options.perFile,
     include: [...options.include],
     exclude: [...options.exclude],
     shardBytes: options.shards === undefined ? options.shardBytes : null,
+    text: { ...options.text },
   };
   const skipped: SkippedFile[] = missing.map((name) => ({ name, reason: MISSING_REASON }));
   const identity = {
@@ -106,7 +111,7 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
 
   if (options.perFile) assertPerFileKeysWritable(header, items);
 
-  const shards = balanceShards(items, shardCount);
+  const shards = balanceShards(items, shardCount, weigh);
   await forEachConcurrent(
     shards,
     WRITE_CONCURRENCY,

@@ -100,8 +100,8 @@ describe('odd objects and keys, all in one run', () => {
 
   it('skips UTF-16 without a BOM and NUL bytes as binary, and lists them', () => {
     compare(result.skipped, [
-      { name: 'nul.bin', reason: 'binary (contains a NUL byte)' },
-      { name: 'utf16-without-bom.txt', reason: 'binary (contains a NUL byte)' },
+      { name: 'nul.bin', reason: 'binary', detail: 'contains a NUL byte' },
+      { name: 'utf16-without-bom.txt', reason: 'binary', detail: 'contains a NUL byte' },
     ]);
   });
 

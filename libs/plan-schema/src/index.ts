@@ -1,5 +1,13 @@
 export { MAX_SHARDS, PLAN_VERSION } from './limits';
 export { formatIndexMap, IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from './index-map';
+export { SKIP_REASON_DESCRIPTIONS, SKIP_REASONS, skipReasonSchema, type SkipReason } from './skip-reasons';
+export { canonicalEncoding } from './encodings';
+export {
+  DEFAULT_MAX_EXPANDED_BYTES,
+  DEFAULT_MAX_EXPANSION_RATIO,
+  DEFAULT_TEXT_SETTINGS,
+  textSettingsOf,
+} from './text-settings';
 export {
   planHeaderDocument,
   planHeaderSchema,
@@ -19,6 +27,8 @@ export type {
   ShardStats,
   ShardTiming,
   SkippedFile,
+  InvalidText,
+  TextSettings,
   TokenizerName,
 } from './schemas';
 export { formatPlanHeader, parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';

@@ -224,7 +224,7 @@ describe('parsePackedShardList on any input', () => {
       { name: 'a.txt', size: 10, etag: 'abc' },
       { name: 'd\u00e9j\u00e0 "vu"/\u{1f600}.txt', size: 0, etag: 'def-2', versionId: 'v2.Ab_c' },
     ],
-    skipped: [{ name: 'gone.txt', reason: 'missing when planned' }],
+    skipped: [{ name: 'gone.txt', reason: 'missing' }],
   };
   const layouts = [(document: Json) => JSON.stringify(document), (document: Json) => JSON.stringify(document, null, 2)];
 

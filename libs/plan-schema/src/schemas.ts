@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { formatS3Path, parseS3Path, type S3Path } from '@wordbatch/s3-path';
 import { MAX_SHARDS, PLAN_VERSION } from './limits';
+import { skipReasonSchema } from './skip-reasons';
+import { isKnownEncoding } from './encodings';
 
 export { MAX_SHARDS, PLAN_VERSION };
 
@@ -36,6 +38,18 @@ export const planSettingsSchema = z.strictObject({
   exclude: z.array(z.string()),
   /** The --shard-bytes target, or null when --shards fixed the count. */
   shardBytes: z.number().int().positive().nullable(),
+  /** How stored bytes become text (text-settings.ts); absent in plans written before these flags. */
+  text: z
+    .strictObject({
+      /** A WHATWG encoding name, as TextDecoder reports it (`latin1` is recorded as `windows-1252`). */
+      encoding: z.string().refine(isKnownEncoding, 'must be an encoding this runtime decodes'),
+      strictEncoding: z.boolean(),
+      /** Bytes out per stored byte that a compressed object may expand to. */
+      maxExpansionRatio: z.number().positive(),
+      /** Bytes out that one compressed object may expand to. */
+      maxExpandedBytes: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 export const planHeaderSchema = z.strictObject({
@@ -73,7 +87,24 @@ export const planItemSchema = z.strictObject({
     .optional(),
 });
 
-export const skippedFileSchema = z.strictObject({ name: z.string(), reason: z.string() });
+/** How format 1 wrote its one reason; read as the reason and detail it stands for. */
+const LEGACY_BINARY_REASON = 'binary (contains a NUL byte)';
+
+export const skippedFileSchema = z.preprocess(
+  (value) =>
+    typeof value === 'object' && value !== null && (value as { reason?: unknown }).reason === LEGACY_BINARY_REASON
+      ? { ...value, reason: 'binary', detail: 'contains a NUL byte' }
+      : value,
+  z.strictObject({
+    name: z.string(),
+    reason: skipReasonSchema,
+    /** What exactly was found, for a person (the decompressor's message, the limit passed). */
+    detail: z.string().optional(),
+  }),
+);
+
+/** An object counted although some of its byte sequences were invalid in the plan's encoding. */
+export const invalidTextSchema = z.strictObject({ name: z.string(), invalidSequences: count.min(1) });
 
 export const shardListSchema = z.strictObject({
   version: formatVersion,
@@ -96,6 +127,8 @@ export const shardStatsSchema = z.strictObject({
   words: count,
   distinctWords: count,
   skipped: z.array(skippedFileSchema),
+  /** Objects counted with invalid sequences (each became U+FFFD), by name; absent in older results. */
+  invalidText: z.array(invalidTextSchema).optional(),
 });
 
 /** The first line of a shard result; the rest of the object is `word<TAB>count` lines. */
@@ -143,6 +176,8 @@ export type PlanItem = z.infer<typeof planItemSchema>;
 export type ShardList = z.infer<typeof shardListSchema>;
 export type ShardStats = z.infer<typeof shardStatsSchema>;
 export type SkippedFile = z.infer<typeof skippedFileSchema>;
+export type InvalidText = z.infer<typeof invalidTextSchema>;
+export type TextSettings = NonNullable<PlanSettings['text']>;
 export type ShardResultHeader = z.infer<typeof shardResultHeaderSchema>;
 export type ShardTiming = z.infer<typeof shardTimingSchema>;
 export type TokenizerName = z.infer<typeof tokenizerSchema>;

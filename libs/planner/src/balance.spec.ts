@@ -42,6 +42,16 @@ describe('balanceShards', () => {
     expect(shard.items.map((entry) => entry.name)).toEqual(['a', 'b', 'c']);
   });
 
+  it('balances by weight when told, while a shard still reports its stored bytes', () => {
+    // The 30-byte .gz weighs 120 (4x): it gets a shard of its own, the plain objects share the other.
+    const items = [item('a.txt', 50), item('b.txt', 50), item('c.gz', 30)];
+    const shards = balanceShards(items, 2, (entry) => (entry.name.endsWith('.gz') ? entry.size * 4 : entry.size));
+    expect(shards.map((shard) => shard.items.map((entry) => entry.name))).toEqual([['c.gz'], ['a.txt', 'b.txt']]);
+    expect(shards.map((shard) => shard.bytes)).toEqual([30, 100]);
+    // By size alone, c.gz would have joined one of them.
+    expect(balanceShards(items, 2).map((shard) => shard.items.map((entry) => entry.name))).toEqual([['a.txt', 'c.gz'], ['b.txt']]);
+  });
+
   it('rejects a bad count', () => {
     expect(() => balanceShards([], 0)).toThrow(RangeError);
   });

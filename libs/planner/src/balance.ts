@@ -11,21 +11,28 @@ export interface Shard<T extends Sizable> {
 }
 
 /**
- * Splits items into exactly `shardCount` shards of near-equal bytes, never splitting an item:
- * largest first, each onto the lightest shard so far (ties: fewer items, then lower index).
+ * Splits items into exactly `shardCount` shards of near-equal work, never splitting an item:
+ * heaviest first, each onto the lightest shard so far (ties: fewer items, then lower index).
+ * An item weighs its size unless `weigh` says otherwise (a compressed object weighs the text
+ * it is expected to expand to). A shard's `bytes` are its items' sizes, whatever they weigh.
  * The result depends only on the items and the count, never on their input order.
  */
-export function balanceShards<T extends Sizable>(items: readonly T[], shardCount: number): Shard<T>[] {
+export function balanceShards<T extends Sizable>(
+  items: readonly T[],
+  shardCount: number,
+  weigh: (item: T) => number = (item) => item.size,
+): Shard<T>[] {
   if (!Number.isInteger(shardCount) || shardCount < 1) {
     throw new RangeError(`shard count must be a positive integer, got ${shardCount}`);
   }
-  const ordered = [...items].sort((a, b) => b.size - a.size || compareNames(a.name, b.name));
+  const weighed = items.map((item) => ({ item, weight: weigh(item) }));
+  weighed.sort((a, b) => b.weight - a.weight || compareNames(a.item.name, b.item.name));
   const heap = new ShardHeap(shardCount);
   const members: T[][] = Array.from({ length: shardCount }, () => []);
-  for (const item of ordered) {
+  for (const { item, weight } of weighed) {
     const lightest = heap.popLightest();
     members[lightest.index].push(item);
-    heap.push({ index: lightest.index, bytes: lightest.bytes + item.size, files: lightest.files + 1 });
+    heap.push({ index: lightest.index, bytes: lightest.bytes + weight, files: lightest.files + 1 });
   }
   return members.map((shardItems, index) => ({
     index,

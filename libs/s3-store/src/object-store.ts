@@ -45,6 +45,8 @@ export interface OpenedObject {
   readonly body: Readable;
   readonly etag: string;
   readonly size: number;
+  /** The object's Content-Encoding metadata (e.g. `gzip`, `br`): the body is still the stored bytes. */
+  readonly contentEncoding?: string;
 }
 
 
@@ -150,7 +152,8 @@ export class ObjectStore {
     const response = await this.direct.get(path, { signal, headers, versionId });
     if (response === undefined) return undefined;
     const etag = response.headers.etag;
-    return { body: response, etag: unquoteEtag(etag), size: Number(response.headers['content-length'] ?? 0) };
+    const contentEncoding = response.headers['content-encoding'];
+    return { body: response, etag: unquoteEtag(etag), size: Number(response.headers['content-length'] ?? 0), contentEncoding };
   }
 
   private async openWithSdk(
@@ -164,7 +167,12 @@ export class ObjectStore {
       new GetObjectCommand({ Bucket: path.bucket, Key: path.key, IfMatch: ifMatch, Range: range, VersionId: versionId }),
       { abortSignal: signal },
     );
-    return { body: response.Body as Readable, etag: unquoteEtag(response.ETag), size: response.ContentLength ?? 0 };
+    return {
+      body: response.Body as Readable,
+      etag: unquoteEtag(response.ETag),
+      size: response.ContentLength ?? 0,
+      contentEncoding: response.ContentEncoding,
+    };
   }
 
   /**

@@ -11,8 +11,8 @@ const BOM_BE = Buffer.from([0xfe, 0xff]);
 const BOM_UTF8 = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Feeds `bytes` in pieces of the given sizes (cycled) and returns what would be counted. */
-function through(bytes: Buffer, sizes: number[] = [bytes.length || 1]): { text: Buffer; source: SourceText } {
-  const source = new SourceText();
+function through(bytes: Buffer, sizes: number[] = [bytes.length || 1], encoding?: string): { text: Buffer; source: SourceText } {
+  const source = new SourceText(encoding);
   const out: Buffer[] = [];
   for (let start = 0, turn = 0; start < bytes.length; turn++) {
     const size = sizes[turn % sizes.length];
@@ -89,5 +89,32 @@ describe('SourceText', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it.each([
+    // Bytes as windows-1252, ISO-8859-2 and Shift_JIS store them (from their published code tables).
+    ['windows-1252', [0x63, 0x61, 0x66, 0xe9, 0x20, 0x93, 0x71, 0x94, 0x20, 0x80], 'café “q” €'],
+    ['iso-8859-2', [0x50, 0xf8, 0xed, 0x6c, 0x69, 0xb9, 0x20, 0xbe, 0x6c, 0x75, 0xbb], 'Příliš žluť'],
+    ['shift_jis', [0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea, 0x20, 0xb6, 0xc0, 0xb6, 0xc5], '日本語 ｶﾀｶﾅ'],
+  ])('decodes %s, a character cut by any chunk boundary included', (encoding, byteValues, expected) => {
+    for (const size of [1, 2, 3, byteValues.length]) {
+      const { text, source } = through(Buffer.from(byteValues), [size], encoding);
+      expect(text.toString('utf8')).toBe(expected);
+      expect(source.encoding).toBe(encoding);
+      expect(source.invalidSequences).toBe(0);
+    }
+  });
+
+  it('lets a byte order mark override the planned encoding, as the WHATWG decode algorithm does', () => {
+    const { text, source } = through(Buffer.concat([BOM_UTF8, Buffer.from('café')]), [2], 'windows-1252');
+    expect(text.toString('utf8')).toBe('café');
+    expect(source.encoding).toBe('utf-8');
+  });
+
+  it('counts invalid sequences: in UTF-8 as the decoder would replace them, in other encodings each U+FFFD made', () => {
+    expect(through(Buffer.from([0x61, 0xe9, 0x62, 0xe2, 0x82]), [1]).source.invalidSequences).toBe(2);
+    // 0x82 0x20: a Shift_JIS lead byte followed by a space, which cannot trail it.
+    expect(through(Buffer.from([0x61, 0x82, 0x20, 0x62]), [1], 'shift_jis').source.invalidSequences).toBe(1);
+    expect(through(Buffer.from('ok'), [1], 'shift_jis').source.invalidSequences).toBe(0);
   });
 });

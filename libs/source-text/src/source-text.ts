@@ -1,19 +1,25 @@
 import { TextDecoder } from 'node:util';
+import { InvalidUtf8Counter } from './invalid-utf8';
 
 /**
- * Turns an object's bytes into the UTF-8 that the tokenizers read, deciding the encoding
- * from a byte order mark at the very start, as Windows editors and most exporters write one:
+ * Turns an object's (decompressed) bytes into the UTF-8 that the tokenizers read. A byte
+ * order mark at the very start decides the encoding, as Windows editors and most exporters
+ * write one, and as the WHATWG decode algorithm lets a BOM override the declared label:
  *
  *   EF BB BF   UTF-8 with a BOM: the BOM is dropped, so it never sticks to the first word
  *   FF FE      UTF-16LE  } decoded (an unpaired surrogate or a dangling odd byte becomes
  *   FE FF      UTF-16BE  } U+FFFD) and re-encoded as UTF-8
- *   otherwise  UTF-8 as is (invalid sequences are the tokenizers' business)
+ *   otherwise  the plan's encoding: UTF-8 passes as is (the tokenizers read an invalid
+ *              sequence as U+FFFD, as TextDecoder would); any other is decoded with
+ *              TextDecoder (streaming, so a character cut by a chunk boundary survives)
+ *
+ * Either way `invalidSequences` counts what became U+FFFD: for UTF-8 the invalid sequences
+ * (invalid-utf8.ts), for a decoded encoding every U+FFFD the decoder produced.
  *
  * A NUL character makes the object binary: that is how UTF-16 without a BOM ends up (every
  * ASCII character carries a NUL byte), and UTF-32LE too (FF FE 00 00 reads as UTF-16LE
  * starting with U+0000). Guessing an encoding without a BOM would miscount binary files.
  */
-export type SourceEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const EMPTY = Buffer.alloc(0);
@@ -22,11 +28,24 @@ export class SourceText {
   /** The first bytes, held until they show whether a BOM is there. */
   private head: Buffer | undefined = EMPTY;
   private decoder: TextDecoder | undefined;
-  private detected: SourceEncoding = 'utf-8';
+  private detected: string;
   private sawNul = false;
+  private readonly utf8Check = new InvalidUtf8Counter();
+  private replacements = 0;
 
-  get encoding(): SourceEncoding {
+  /** `encoding`: a WHATWG encoding name, used when the object has no BOM. */
+  constructor(private readonly planned = 'utf-8') {
+    this.detected = planned;
+  }
+
+  /** The encoding the object was read in: the BOM's, else the planned one. */
+  get encoding(): string {
     return this.detected;
+  }
+
+  /** Sequences that became U+FFFD so far (all of them once end() returned). */
+  get invalidSequences(): number {
+    return this.decoder === undefined ? this.utf8Check.invalidSequences : this.replacements;
   }
 
   /** True once a NUL character was seen: the caller stops and skips the object. */
@@ -62,8 +81,14 @@ export class SourceText {
   private start(head: Buffer): Buffer {
     if (head[0] === 0xff && head[1] === 0xfe) this.detected = 'utf-16le';
     else if (head[0] === 0xfe && head[1] === 0xff) this.detected = 'utf-16be';
-    else if (UTF8_BOM.every((byte, index) => head[index] === byte)) return head.subarray(UTF8_BOM.length);
-    else return head;
+    else if (UTF8_BOM.every((byte, index) => head[index] === byte)) {
+      this.detected = 'utf-8';
+      return head.subarray(UTF8_BOM.length);
+    } else if (this.planned === 'utf-8') return head;
+    else {
+      this.decoder = new TextDecoder(this.planned, { ignoreBOM: true });
+      return head;
+    }
     // ignoreBOM: the leading one is already cut; a later U+FEFF is a character of the text.
     this.decoder = new TextDecoder(this.detected, { ignoreBOM: true });
     return head.subarray(2);
@@ -72,17 +97,21 @@ export class SourceText {
   private convert(bytes: Buffer): Buffer {
     if (this.decoder === undefined) {
       if (bytes.indexOf(0) !== -1) this.sawNul = true;
+      this.utf8Check.write(bytes);
       return bytes;
     }
     return this.fromText(this.decoder.decode(bytes, { stream: true }));
   }
 
   private flush(): Buffer {
-    return this.decoder === undefined ? EMPTY : this.fromText(this.decoder.decode());
+    if (this.decoder !== undefined) return this.fromText(this.decoder.decode());
+    this.utf8Check.end();
+    return EMPTY;
   }
 
   private fromText(text: string): Buffer {
     if (text.includes('\u0000')) this.sawNul = true;
+    for (let index = text.indexOf('\ufffd'); index !== -1; index = text.indexOf('\ufffd', index + 1)) this.replacements++;
     return Buffer.from(text, 'utf8');
   }
 }

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { InvalidUtf8Counter } from './invalid-utf8';
+
+/** What TextDecoder replaced: U+FFFD it made, less the ones the bytes spelled out. */
+function referenceCount(bytes: Uint8Array): number {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const made = [...text].filter((char) => char === '\ufffd').length;
+  const genuine = Buffer.from(bytes).toString('latin1').split('\u00ef\u00bf\u00bd').length - 1;
+  return made - genuine;
+}
+
+function countInPieces(bytes: Uint8Array, sizes: number[]): number {
+  const counter = new InvalidUtf8Counter();
+  for (let start = 0, turn = 0; start < bytes.length; turn++) {
+    const size = sizes[turn % sizes.length];
+    counter.write(bytes.subarray(start, start + size));
+    start += size;
+  }
+  return counter.end();
+}
+
+describe('InvalidUtf8Counter', () => {
+  it.each([
+    ['valid text', Buffer.from('héllo wörld 𝐀 €'), 0],
+    ['a lone continuation byte', Buffer.from([0x61, 0x80, 0x62]), 1],
+    ['Latin-1 café', Buffer.from([0x63, 0x61, 0x66, 0xe9]), 1],
+    ['a sequence cut at the end', Buffer.from([0x61, 0xe2, 0x82]), 1],
+    ['an overlong', Buffer.from([0xc0, 0xaf]), 2],
+    ['a surrogate', Buffer.from([0xed, 0xa0, 0x80]), 3],
+    ['a genuine U+FFFD is not invalid', Buffer.from('a\ufffdb'), 0],
+  ])('%s', (_, bytes, expected) => {
+    expect(countInPieces(bytes, [bytes.length || 1])).toBe(expected);
+    expect(referenceCount(bytes)).toBe(expected);
+  });
+
+  it('counts a character cut by a chunk boundary once, not as two errors', () => {
+    expect(countInPieces(Buffer.from('€€€€'), [1, 2])).toBe(0);
+    expect(countInPieces(Buffer.from('𝐀𝐀𝐀'), [3, 1, 2])).toBe(0);
+  });
+
+  it('agrees with TextDecoder on any bytes, cut anywhere', () => {
+    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xbd));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 64 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 4 }), (values, sizes) => {
+        const bytes = Uint8Array.from(values);
+        expect(countInPieces(bytes, sizes)).toBe(referenceCount(bytes));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
