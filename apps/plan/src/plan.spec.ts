@@ -142,8 +142,8 @@ describe('runPlan', () => {
       expect(formatPlanSummary(summary)).toContain(`  input        --keys s3://${DST}/lists/gaps.jsonl\n  source       s3://${SRC}/docs/\n`);
       const lists = await Promise.all([0, 1].map(async (index) => parseShardList(await readJson(`plans/gaps/shard-0000${index}.json`))));
       expect(lists.map((list) => list.skipped)).toEqual([
-        [{ name: 'gone-1.txt', reason: 'missing (named by the input, not found when planned)' }],
-        [{ name: 'gone-2.txt', reason: 'missing (named by the input, not found when planned)' }],
+        [{ name: 'gone-1.txt', reason: 'missing', detail: 'named by the input, not found when planned' }],
+        [{ name: 'gone-2.txt', reason: 'missing', detail: 'named by the input, not found when planned' }],
       ]);
       expect(ExitCode.InputChanged).toBe(3);
     });

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { forEachConcurrent, type Logger, megabytesPerSecond } from '@wordbatch/cli';
 import { InputChangedError, UsageError } from '@wordbatch/errors';
-import { gatherNamedObjects, inputFlag, inputUri, MISSING_REASON, type NamedInput, type PlanInput } from '@wordbatch/plan-inputs';
+import { gatherNamedObjects, inputFlag, inputUri, missingObject, type NamedInput, type PlanInput } from '@wordbatch/plan-inputs';
 import {
   assertPlanWritesOutsideSource,
   formatPlanHeader,
@@ -81,7 +81,7 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     shardBytes: options.shards === undefined ? options.shardBytes : null,
     text: { ...options.text },
   };
-  const skipped: SkippedFile[] = missing.map((name) => ({ name, reason: MISSING_REASON }));
+  const skipped: SkippedFile[] = missing.map(missingObject);
   const identity = {
     source: formatS3Path(source),
     destination: formatS3Path(destination),

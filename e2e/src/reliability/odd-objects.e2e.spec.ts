@@ -51,7 +51,7 @@ function pipeline(name: string, planFlags: string[] = []): PipelineOptions {
 
 interface MergeJson {
   words: Array<{ word: string; count: number }>;
-  skipped: Array<{ name: string; reason: string }>;
+  skipped: Array<{ name: string; reason: string; detail?: string }>;
   totals: { files: number; skippedFiles: number; bytes: number; words: number };
 }
 

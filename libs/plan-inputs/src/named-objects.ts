@@ -1,14 +1,16 @@
 import { setMaxListeners } from 'node:events';
 import { UsageError } from '@wordbatch/errors';
-import type { PlanItem } from '@wordbatch/plan-schema';
+import type { PlanItem, SkippedFile } from '@wordbatch/plan-schema';
 import { asFolder, type S3Path } from '@wordbatch/s3-path';
 import { unwritableKeyProblem, type ObjectStore } from '@wordbatch/s3-store';
 import { inputFlag, inputUri, type NamedObject, type PlanInput } from './input';
 import { readInventory } from './inventory';
 import { readKeyList } from './key-list';
 
-/** The reason listed for an object the input named that S3 did not have when planned (--allow-missing). */
-export const MISSING_REASON = 'missing (named by the input, not found when planned)';
+/** How an object the input named that S3 did not have when planned is listed (--allow-missing). */
+export function missingObject(name: string): SkippedFile {
+  return { name, reason: 'missing', detail: 'named by the input, not found when planned' };
+}
 
 /** HeadObject requests in flight at once when a list carries no sizes and ETags. */
 export const LOOKUP_CONCURRENCY = 32;
