@@ -39,9 +39,37 @@ function formatTable(result: MergeResult): string {
   table += rule('└', '┴', '┘');
   const { totals } = result;
   table += `${totals.words} words (${totals.distinctWords} distinct) in ${totals.files} files, ${totals.bytes} bytes; plan ${result.planId}\n`;
-  if (totals.skippedFiles > 0) table += `${totals.skippedFiles} files skipped (see ${result.result})\n`;
   if (result.partial) {
     table += `PARTIAL: shard results ${formatIndexRanges(result.missingShards)} of ${totals.shards} were missing\n`;
   }
   return table;
+}
+
+/** Names of objects a note quotes before it says "and N more". */
+const NOTE_NAMES = 3;
+
+/**
+ * What a reader of any output format must not miss, as lines for stderr (stdout stays the
+ * result alone, so `--output csv > top.csv` still gets them on the terminal): how many
+ * objects were skipped and why, and how many were counted with invalid byte sequences.
+ */
+export function formatMergeNotes(result: MergeResult): string {
+  const { totals } = result;
+  const lines: string[] = [];
+  if (totals.skippedFiles > 0) {
+    const reasons = Object.entries(totals.skippedByReason)
+      .filter(([, objects]) => objects > 0)
+      .map(([reason, objects]) => `${reason} ${objects}`);
+    lines.push(`${totals.skippedFiles} objects skipped (${reasons.join(', ')}): listed under "skipped" in ${result.result}`);
+  }
+  if (totals.objectsWithInvalidSequences > 0) {
+    const names = result.invalidText.slice(0, NOTE_NAMES).map(({ name }) => JSON.stringify(name));
+    const more = totals.objectsWithInvalidSequences - names.length;
+    lines.push(
+      `warning: ${totals.objectsWithInvalidSequences} objects had byte sequences invalid in ${result.settings.encoding} ` +
+        `(${totals.invalidSequences} in all, each counted as U+FFFD): ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}; ` +
+        `listed under "invalidText" in ${result.result}`,
+    );
+  }
+  return lines.map((line) => `wordbatch merge: ${line}\n`).join('');
 }

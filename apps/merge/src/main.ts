@@ -5,13 +5,14 @@ const program: StageProgram<MergeOptions> = {
   name: 'merge',
   help: MERGE_HELP,
   parse: (argv) => parseMergeOptions(argv),
-  async execute(options, { env, stdout, logger, signal }) {
+  async execute(options, { env, stdout, stderr, logger, signal }) {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
     const { withObjectStore } = await import('@wordbatch/s3-store');
     const { runMerge } = await import('./merge');
-    const { formatMergeResult } = await import('./format');
+    const { formatMergeNotes, formatMergeResult } = await import('./format');
     const result = await withObjectStore(env, (store) => runMerge(options, { store, logger, signal }));
     stdout.write(formatMergeResult(result, options.output));
+    stderr.write(formatMergeNotes(result));
   },
 };
 

@@ -7,7 +7,7 @@ import { IncompleteResultsError, UsageError } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { serializeCountLines, WordCounts } from '@wordbatch/word-count';
-import { formatMergeResult } from './format';
+import { formatMergeNotes, formatMergeResult } from './format';
 import { formatIndexRanges, runMerge } from './merge';
 import { parseMergeOptions } from './options';
 
@@ -82,7 +82,19 @@ describe('runMerge', () => {
       { word: 'cherry', count: 4 },
       { word: 'dürüm', count: 3 },
     ]);
-    expect(result.totals).toEqual({ shards: 3, shardsMerged: 3, files: 3, bytes: 30, words: 39, distinctWords: 7, skippedFiles: 1 });
+    expect(result.totals).toEqual({
+      shards: 3,
+      shardsMerged: 3,
+      files: 3,
+      bytes: 30,
+      words: 39,
+      distinctWords: 7,
+      skippedFiles: 1,
+      skippedByReason: { binary: 1, 'compressed-unsupported': 0, 'corrupt-compressed': 0, 'too-large-after-expansion': 0, 'invalid-encoding': 0, missing: 0 },
+      objectsWithInvalidSequences: 0,
+      invalidSequences: 0,
+    });
+    expect(formatMergeNotes(result)).toBe(`wordbatch merge: 1 objects skipped (binary 1): listed under "skipped" in ${result.result}\n`);
     expect(result.partial).toBe(false);
     const stored = JSON.parse(await store.readText({ bucket: DST, key: 'out-full/full/result.json' }));
     expect(stored).toEqual(JSON.parse(JSON.stringify(result)));
@@ -116,9 +128,21 @@ describe('output formats', () => {
     planId: 'p',
     partial: false,
     missingShards: [],
-    totals: { shards: 1, shardsMerged: 1, files: 1, bytes: 3, words: 7, distinctWords: 2, skippedFiles: 0 },
-    settings: { tokenizer: 'whitespace', top: 100, minLength: 3, minCount: 3, stopwords: [] },
+    totals: {
+      shards: 1,
+      shardsMerged: 1,
+      files: 1,
+      bytes: 3,
+      words: 7,
+      distinctWords: 2,
+      skippedFiles: 0,
+      skippedByReason: { binary: 0, 'compressed-unsupported': 0, 'corrupt-compressed': 0, 'too-large-after-expansion': 0, 'invalid-encoding': 0, missing: 0 },
+      objectsWithInvalidSequences: 0,
+      invalidSequences: 0,
+    },
+    settings: { tokenizer: 'whitespace', encoding: 'utf-8', top: 100, minLength: 3, minCount: 3, stopwords: [] },
     skipped: [],
+    invalidText: [],
     words: [
       { word: 'größe', count: 4 },
       { word: 'say,"hi"', count: 3 },
@@ -144,6 +168,15 @@ describe('output formats', () => {
 
   it('prints JSON with words in order', () => {
     expect(JSON.parse(formatMergeResult(result, 'json')).words.map((entry: { word: string }) => entry.word)).toEqual(['größe', 'say,"hi"']);
+  });
+
+  it('says nothing on stderr when nothing was skipped or invalid, and one warning line naming the first objects when some were invalid', () => {
+    expect(formatMergeNotes(result)).toBe('');
+    const invalidText = ['a.txt', 'b.txt', 'c.txt', 'd.txt'].map((name) => ({ name, invalidSequences: 2 }));
+    const withInvalid = { ...result, invalidText, totals: { ...result.totals, objectsWithInvalidSequences: 4, invalidSequences: 8 } };
+    expect(formatMergeNotes(withInvalid)).toBe(
+      'wordbatch merge: warning: 4 objects had byte sequences invalid in utf-8 (8 in all, each counted as U+FFFD): "a.txt", "b.txt", "c.txt" and 1 more; listed under "invalidText" in s3://b/out/p/result.json\n',
+    );
   });
 
   it('compresses index lists into ranges', () => {

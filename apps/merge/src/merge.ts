@@ -1,6 +1,16 @@
 import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
 import { IncompleteResultsError } from '@wordbatch/errors';
-import { mergeResultLocation, shardIndexOfResultKey, shardResultsFolder, type PlanHeader, type SkippedFile } from '@wordbatch/plan-schema';
+import {
+  mergeResultLocation,
+  shardIndexOfResultKey,
+  shardResultsFolder,
+  SKIP_REASONS,
+  textSettingsOf,
+  type InvalidText,
+  type PlanHeader,
+  type SkippedFile,
+  type SkipReason,
+} from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import { TopWords, type WordCount } from '@wordbatch/word-count';
@@ -22,6 +32,12 @@ export interface MergeTotals {
   readonly words: number;
   readonly distinctWords: number;
   readonly skippedFiles: number;
+  /** Every reason of the closed set, with how many objects it skipped (0 included). */
+  readonly skippedByReason: Record<SkipReason, number>;
+  /** Objects counted although they had sequences invalid in the plan's encoding. */
+  readonly objectsWithInvalidSequences: number;
+  /** Those sequences in all (each was counted as U+FFFD). */
+  readonly invalidSequences: number;
 }
 
 /** What merge prints and stores: the ranked words and how they were obtained. */
@@ -32,12 +48,14 @@ export interface MergeResult {
   readonly totals: MergeTotals;
   readonly settings: {
     readonly tokenizer: string;
+    readonly encoding: string;
     readonly top: number;
     readonly minLength: number;
     readonly minCount: number;
     readonly stopwords: string[];
   };
   readonly skipped: SkippedFile[];
+  readonly invalidText: InvalidText[];
   readonly words: WordCount[];
   readonly result: string;
 }
@@ -63,13 +81,18 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
   let bytes = 0;
   let words = 0;
   const skipped: SkippedFile[] = [];
+  const invalidText: InvalidText[] = [];
   for (const shard of stats) {
     files += shard.files;
     bytes += shard.bytes;
     words += shard.words;
     skipped.push(...shard.skipped);
+    invalidText.push(...(shard.invalidText ?? []));
   }
-  skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  skipped.sort((a, b) => compareNames(a.name, b.name));
+  invalidText.sort((a, b) => compareNames(a.name, b.name));
+  const skippedByReason = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
+  for (const { reason } of skipped) skippedByReason[reason]++;
 
   const location = mergeResultLocation(header);
   const result: MergeResult = {
@@ -84,15 +107,20 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
       words,
       distinctWords,
       skippedFiles: skipped.length,
+      skippedByReason,
+      objectsWithInvalidSequences: invalidText.length,
+      invalidSequences: invalidText.reduce((sum, object) => sum + object.invalidSequences, 0),
     },
     settings: {
       tokenizer: header.settings.tokenizer,
+      encoding: textSettingsOf(header.settings).encoding,
       top: options.top,
       minLength: options.minLength,
       minCount: options.minCount,
       stopwords: [...options.stopwords].sort(),
     },
     skipped,
+    invalidText,
     words: topWords.ranked(),
     result: formatS3Path(location),
   };
@@ -117,6 +145,10 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
     'Merge:Done',
   );
   return result;
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function listPresentShards(store: ObjectStore, header: PlanHeader, signal: AbortSignal): Promise<Set<number>> {

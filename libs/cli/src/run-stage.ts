@@ -18,6 +18,8 @@ export interface StageIo {
 export interface StageContext {
   readonly env: Env;
   readonly stdout: NodeJS.WritableStream;
+  /** For the few plain lines a person must see whatever the output format (the logs go there too). */
+  readonly stderr: NodeJS.WritableStream;
   readonly logger: Logger;
   readonly signal: AbortSignal;
 }
@@ -63,7 +65,7 @@ async function runAndReport<Options>(program: StageProgram<Options>, io: StageIo
   });
   try {
     const options = program.parse(io.argv, io.env);
-    await program.execute(options, { env: io.env, stdout: io.stdout, logger, signal: io.signal });
+    await program.execute(options, { env: io.env, stdout: io.stdout, stderr: io.stderr, logger, signal: io.signal });
     return ExitCode.Ok;
   } catch (caught) {
     const error = io.signal.aborted && !(caught instanceof StageError) ? new TerminatedError() : caught;
