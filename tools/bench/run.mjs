@@ -1,6 +1,6 @@
 // `npm run bench [-- options]`: how fast wordbatch counts, on this machine, now. Prints the
 // tokenizer figures (tools/bench/tokenizers.mjs), a table of implementations (MB/s, ratio to
-// the naive baseline, peak RSS), then the pipeline figures. A benchmark, not a test: nothing
+// the two naive baselines, peak RSS), then the pipeline figures. A benchmark, not a test: nothing
 // fails on a slow figure; the targets are printed beside the figures. See docs/performance.md.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,7 +93,7 @@ if (wants('tokenizers')) {
 if (wants('counting')) {
   progress('counting the corpus: each implementation in a process of its own');
   const rows = [];
-  for (const implementation of ['naive', 'unicode', 'whitespace']) {
+  for (const implementation of ['naive', 'naive-lines', 'unicode', 'whitespace']) {
     const run = await runMeasured(process.execPath, ['tools/bench/count-file.mjs', implementation, corpusFile]);
     if (run.code !== 0) throw new Error(`count-file.mjs ${implementation} exited ${run.code}:\n${run.stderr}`);
     rows.push({ implementation, ...JSON.parse(run.stdout), maxRssBytes: run.maxRssBytes });

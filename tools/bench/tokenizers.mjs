@@ -1,4 +1,4 @@
-// Throughput of the word-count lib: both tokenizers against a naive baseline, and the
+// Throughput of the word-count lib: both tokenizers against two naive baselines, and the
 // merge stage's parse+merge of shard results. Needs the built lib:
 //   npx nx run word-count:build && node tools/bench/tokenizers.mjs [corpus] [copies]
 // Each figure is the median of several rounds after warm-up rounds, in one warm process.
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { CHUNK_BYTES, countLineByLine, countWholeText } from './lib/naive-counters.mjs';
 
 const require = createRequire(import.meta.url);
 const libPath = fileURLToPath(new URL('../../dist/libs/word-count/libs/word-count/src/index.js', import.meta.url));
@@ -17,8 +18,6 @@ const corpusPath = process.argv[2] ?? '/work/shared/corpus/kjvbible.txt';
 const copies = Number(process.argv[3] ?? 10);
 const WARMUP_ROUNDS = 2;
 const MEASURED_ROUNDS = 7;
-/** The size of the pieces an S3 GetObject stream typically hands over. */
-const CHUNK_BYTES = 64 * 1024;
 
 /** Median wall and CPU seconds of `run`. */
 function measure(run) {
@@ -54,30 +53,24 @@ function countWithLib(tokenizer) {
   return counter.counts.size;
 }
 
-/** What one would write first: decode, split on whitespace, count in a Map. */
-function countNaively() {
-  const counts = new Map();
-  for (const word of input.toString('utf8').split(/\s+/)) {
-    if (word !== '') counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  return counts.size;
-}
-
 console.log(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on this machine`);
-console.log(`${corpusPath} x ${copies} = ${megabytes.toFixed(1)} MB in ${CHUNK_BYTES / 1024} KiB chunks`);
-const baseline = measure(countNaively);
+console.log(`${corpusPath} x ${copies} = ${megabytes.toFixed(1)} MB in ${CHUNK_BYTES / 1024} KiB chunks; medians of ${MEASURED_ROUNDS} rounds`);
+const wholeText = measure(() => countWholeText(input));
+const lineByLine = measure(() => countLineByLine(input));
 const tokenizerRow = (name, time) => ({
   implementation: name,
   'MB/s (wall)': (megabytes / time.wall).toFixed(1),
   'MB/s (cpu)': (megabytes / time.cpu).toFixed(1),
-  'x baseline (wall)': (baseline.wall / time.wall).toFixed(2),
-  'x baseline (cpu)': (baseline.cpu / time.cpu).toFixed(2),
+  'x whole-text (cpu)': (wholeText.cpu / time.cpu).toFixed(2),
+  'x per-line (cpu)': (lineByLine.cpu / time.cpu).toFixed(2),
 });
 console.table([
   tokenizerRow('unicode', measure(() => countWithLib('unicode'))),
   tokenizerRow('whitespace', measure(() => countWithLib('whitespace'))),
-  tokenizerRow('baseline: toString + split(/\\s+/) + Map', baseline),
+  tokenizerRow('baseline: whole text, toString + split(/\\s+/) + Map', wholeText),
+  tokenizerRow('baseline: per line, streamed, split(/\\s+/) + Map', lineByLine),
 ]);
+console.log(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} after`);
 
 // ---- Merge ------------------------------------------------------------------------------
 // Shard-result bodies as the migrate stage writes them (sorted by word), parsed one after

@@ -22,10 +22,15 @@ const verdict = (met) => (met ? 'met' : 'NOT met');
 
 function countingRows(results) {
   const rows = [];
-  const baseline = results.counting?.find((row) => row.implementation === 'naive')?.megabytesPerSecond;
-  const ratio = (megabytesPerSecond) => (baseline ? `${fixed(megabytesPerSecond / baseline, 2)}x` : '');
+  const rate = (implementation) => results.counting?.find((row) => row.implementation === implementation)?.megabytesPerSecond;
+  const baseline = rate('naive');
+  const lineBaseline = rate('naive-lines');
+  // Against both naive counters: the whole-text one is the slowest plausible, the per-line one a fairer bar.
+  const ratio = (megabytesPerSecond) =>
+    [baseline, lineBaseline].map((base) => (base ? `${fixed(megabytesPerSecond / base, 2)}x` : '-')).join(' / ');
   const names = {
-    naive: 'naive: split(/\\s+/) + Map (baseline)',
+    naive: 'naive: whole text, split(/\\s+/) + Map (baseline)',
+    'naive-lines': 'naive: per line, streamed, split(/\\s+/) + Map (baseline)',
     unicode: 'unicode tokenizer, warm',
     whitespace: 'whitespace tokenizer, warm',
     'wc -w': 'wc -w',
@@ -157,7 +162,7 @@ export function formatReport(results) {
     out.push(
       '',
       `Counting: ${fixed(results.corpusMegabytes)} MB (kjvbible.txt x 10); each row its own process; migrate reads from the embedded S3 server`,
-      table([['implementation', ANY], ['MB/s', RIGHT], ['x baseline', RIGHT], ['peak RSS', RIGHT], ['target', ANY]], rows),
+      table([['implementation', ANY], ['MB/s', RIGHT], ['x whole-text / per-line', RIGHT], ['peak RSS', RIGHT], ['target', ANY]], rows),
     );
     if (results.shardOfManyFiles) {
       out.push(
