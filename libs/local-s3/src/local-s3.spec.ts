@@ -19,3 +19,24 @@ describe('startLocalS3', () => {
     }
   });
 });
+
+describe('the embedded server with a delimiter', () => {
+  it('reports a common prefix even when no object sits directly inside it, as S3 does', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wordbatch-local-s3-'));
+    const server = await startLocalS3({ directory, buckets: ['tree'] });
+    try {
+      // Anonymous PUTs: s3rver accepts unsigned requests.
+      for (const key of ['a/b/c.txt', 'a/d.txt', 'e/f/g/h.txt', 'top.txt']) {
+        expect((await fetch(`${server.endpoint}/tree/${key}`, { method: 'PUT', body: key })).status).toBe(200);
+      }
+      const listing = await (await fetch(`${server.endpoint}/tree?list-type=2&delimiter=/`)).text();
+      expect([...listing.matchAll(/<Prefix>([^<]+)<\/Prefix>/g)].map((match) => match[1])).toEqual(['a/', 'e/']);
+      expect([...listing.matchAll(/<Key>([^<]+)<\/Key>/g)].map((match) => match[1])).toEqual(['top.txt']);
+      const inner = await (await fetch(`${server.endpoint}/tree?list-type=2&delimiter=/&prefix=a/`)).text();
+      expect([...inner.matchAll(/<Prefix>([^<]+)<\/Prefix>/g)].map((match) => match[1])).toEqual(['a/', 'a/b/']);
+    } finally {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,6 +4,7 @@
 import { createCipheriv } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
+import { fixDelimitedListings, type S3rverStore } from './delimited-listing';
 
 /**
  * The fixed credentials the embedded server accepts. s3rver checks only the access key id of a
@@ -59,6 +60,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     vhostBuckets: false,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
   });
+  fixDelimitedListings((server as unknown as { store: S3rverStore }).store);
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {

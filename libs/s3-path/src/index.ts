@@ -8,4 +8,5 @@ export {
   relativeName,
   S3PathError,
 } from './s3-path';
+export { compareKeys } from './key-order';
 export type { S3Path } from './s3-path';

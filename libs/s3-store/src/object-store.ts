@@ -13,6 +13,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { InputChangedError, retryDelayMs, retrying, type StageError, TransientError } from '@wordbatch/errors';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { DirectGet } from './direct-get';
+import { listFannedOut, type FanOutOptions, type ListPage } from './fan-out-listing';
 import { toStageError } from './errors';
 import { assertWritableKey, decodeListedKey } from './keys';
 import { BODY_READ_ATTEMPTS } from './retry';
@@ -22,6 +23,13 @@ export interface ListedObject {
   readonly size: number;
   /** Without the surrounding quotes S3 puts on ETags. */
   readonly etag: string;
+}
+
+/** Requests this store has made, by kind: what S3 bills a run for (a retried request counts once here). */
+export interface RequestCounts {
+  list: number;
+  get: number;
+  put: number;
 }
 
 export interface ReadOptions {
@@ -71,6 +79,7 @@ export function unquoteEtag(etag: string | undefined): string {
 export class ObjectStore {
   /** The GET path: most of the stages' requests, so it skips the SDK's per-request cost. */
   private readonly direct: DirectGet;
+  readonly requests: RequestCounts = { list: 0, get: 0, put: 0 };
 
   constructor(readonly client: S3Client) {
     this.direct = new DirectGet(client);
@@ -82,22 +91,47 @@ export class ObjectStore {
    * must end a listing request in flight, not wait for it.
    */
   async *list(folder: S3Path, signal?: AbortSignal): AsyncGenerator<ListedObject> {
-    let token: string | undefined;
+    for await (const page of this.listPages(folder, { signal })) yield* page;
+  }
+
+  /**
+   * The objects below `folder` a page at a time, in key order. With `fanOut`, the folder's
+   * sub-folders are listed side by side (fan-out-listing.ts): same objects, same order.
+   */
+  async *listPages(folder: S3Path, options: { signal?: AbortSignal; fanOut?: FanOutOptions } = {}): AsyncGenerator<readonly ListedObject[]> {
+    const signal = options.signal ?? new AbortController().signal;
+    const fanOut = options.fanOut ?? { concurrency: 1, depth: 0, width: 1, maxBuffered: 0 };
     try {
-      do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: folder.key, ContinuationToken: token, EncodingType: 'url' }),
-          { abortSignal: signal },
-        );
-        for (const object of page.Contents ?? []) {
-          if (object.Key === undefined) continue;
-          yield { key: decodeListedKey(object.Key, page.EncodingType), size: object.Size ?? 0, etag: unquoteEtag(object.ETag) };
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      yield* listFannedOut(this.pageLister(folder.bucket), folder.key, fanOut, signal);
     } catch (error) {
-      throw toStageError(error, formatS3Path(folder), signal);
+      throw toStageError(error, formatS3Path(folder), options.signal);
     }
+  }
+
+  /** One ListObjectsV2 request, keys decoded: what the listing walk is built on. */
+  private pageLister(bucket: string): ListPage {
+    return async (request, signal) => {
+      this.requests.list++;
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: request.prefix,
+          Delimiter: request.delimited ? '/' : undefined,
+          StartAfter: request.startAfter,
+          ContinuationToken: request.continuationToken,
+          EncodingType: 'url',
+        }),
+        { abortSignal: signal },
+      );
+      const objects: ListedObject[] = [];
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        objects.push({ key: decodeListedKey(object.Key, page.EncodingType), size: object.Size ?? 0, etag: unquoteEtag(object.ETag) });
+      }
+      const prefixes: string[] = [];
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix) prefixes.push(decodeListedKey(common.Prefix, page.EncodingType));
+      return { objects, prefixes, nextToken: page.IsTruncated ? page.NextContinuationToken : undefined };
+    };
   }
 
   /** The immediate sub-folders of `folder` (keys ending in `/`). */
@@ -106,6 +140,7 @@ export class ObjectStore {
     let token: string | undefined;
     try {
       do {
+        this.requests.list++;
         const page = await this.client.send(
           new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: folder.key, Delimiter: '/', ContinuationToken: token, EncodingType: 'url' }),
           { abortSignal: signal },
@@ -125,6 +160,7 @@ export class ObjectStore {
     const range = options.range ? `bytes=${options.range.start}-${options.range.end === undefined ? '' : options.range.end - 1}` : undefined;
     const ifMatch = options.ifMatch === undefined ? undefined : `"${options.ifMatch}"`;
     let opened: OpenedObject;
+    this.requests.get++;
     try {
       opened =
         (await this.openDirect(path, ifMatch, range, options.versionId, options.signal)) ??
@@ -243,6 +279,7 @@ export class ObjectStore {
   /** Writes an object in one PUT: readers see all of it or none of it. */
   async put(path: S3Path, body: string | Uint8Array, options: { signal?: AbortSignal; contentType?: string } = {}): Promise<void> {
     assertWritableKey(path);
+    this.requests.put++;
     try {
       await this.client.send(
         new PutObjectCommand({

@@ -1,0 +1,21 @@
+import fc from 'fast-check';
+import { compareKeys } from './key-order';
+
+describe('compareKeys', () => {
+  it('orders as the keys UTF-8 bytes do', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        expect(Math.sign(compareKeys(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('puts a code point above U+FFFF after U+FFFD, where UTF-16 order would not', () => {
+    expect(compareKeys('a\u{1F600}', 'a\uFFFD')).toBeGreaterThan(0);
+    expect('a\u{1F600}' < 'a\uFFFD').toBe(true);
+    expect(compareKeys('a/', 'a-b')).toBeGreaterThan(0);
+    expect(compareKeys('a', 'a/')).toBeLessThan(0);
+    expect(compareKeys('same', 'same')).toBe(0);
+  });
+});

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { generatedKeys, keysFromList, startListingServer, startLocalS3 } from '@wordbatch/local-s3';
+import { createS3Client } from './client';
+import { ObjectStore } from './object-store';
+import type { FanOutOptions } from './fan-out-listing';
+import type { ListedObject } from './object-store';
+
+const bucket = 'listing';
+
+async function collect(pages: AsyncIterable<readonly ListedObject[]>): Promise<ListedObject[]> {
+  const all: ListedObject[] = [];
+  for await (const page of pages) all.push(...page);
+  return all;
+}
+
+/** Pieces keys are made of: folders, the characters that sort right around `/`, escapes, and code points above U+FFFF. */
+const PIECES = ['a', 'b', 'A', 'x/', 'y/', 'a/', '/', '-', '.', '0', ' ', '+', '%2F', 'é', '\uFFFD', '\u{1F600}', '\r', '!', '~'];
+const key = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 7 }).map((pieces) => pieces.join(''));
+
+const fanOut: fc.Arbitrary<FanOutOptions> = fc.record({
+  concurrency: fc.integer({ min: 2, max: 6 }),
+  depth: fc.integer({ min: 1, max: 3 }),
+  width: fc.integer({ min: 1, max: 24 }),
+  maxBuffered: fc.integer({ min: 0, max: 40 }),
+});
+
+describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
+  it('gives exactly the objects of a sequential listing, in the same order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(key, { maxLength: 250 }),
+        fanOut,
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom('', 'a', 'x/', 'a/'),
+        async (keys, options, pageSize, prefix) => {
+          const server = await startListingServer({ bucket, keys: keysFromList(keys), pageSize });
+          const store = new ObjectStore(createS3Client(server.env));
+          try {
+            const sequential = await collect(store.listPages({ bucket, key: prefix }));
+            const fanned = await collect(store.listPages({ bucket, key: prefix }, { fanOut: options }));
+            expect(fanned).toEqual(sequential);
+            expect(sequential.map((object) => object.key)).toEqual(keys.filter((listed) => listed.startsWith(prefix)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+          } finally {
+            store.destroy();
+            await server.close();
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('lists side by side, with about one request per part beyond the sequential pages', async () => {
+    const server = await startListingServer({ bucket, keys: generatedKeys(5_000, { prefix: 'data/', foldersPerLevel: 10 }), latencyMs: 20, pageSize: 100 });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      const sequential = await collect(store.listPages({ bucket, key: 'data/' }));
+      const sequentialRequests = server.counts.list;
+      expect(server.counts.maxInFlight).toBe(1);
+      const fanned = await collect(store.listPages({ bucket, key: 'data/' }, { fanOut: { concurrency: 8, depth: 2, width: 16, maxBuffered: 5_000 } }));
+      expect(fanned).toEqual(sequential);
+      expect(sequential).toHaveLength(5_000);
+      expect(server.counts.maxInFlight).toBeGreaterThan(4);
+      expect(server.counts.maxInFlight).toBeLessThanOrEqual(8);
+      // 50 sequential pages; the walk adds the first page, the 11 folders it opens, then a page per range it ends (20 ranges).
+      expect(server.counts.list - sequentialRequests).toBeLessThanOrEqual(sequentialRequests + 2 + 10 + 20);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  });
+
+  it('stops every request when the reader stops early', async () => {
+    const server = await startListingServer({ bucket, keys: generatedKeys(5_000, { prefix: '', foldersPerLevel: 10 }), latencyMs: 5, pageSize: 50 });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      for await (const page of store.listPages({ bucket, key: '' }, { fanOut: { concurrency: 4, depth: 2, width: 8, maxBuffered: 200 } })) {
+        expect(page.length).toBeGreaterThan(0);
+        break;
+      }
+      const afterStop = server.counts.list;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.counts.list).toBe(afterStop);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('fanned-out listing, against the embedded S3 server', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'wordbatch-fan-out-'));
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('matches its sequential listing over more than a page of keys in folders', async () => {
+    // Uploading a thousand objects takes a while on a loaded machine.
+    const server = await startLocalS3({ directory, buckets: [bucket] });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      // Folders upper case and files lower case: s3rver lists in file-system order, which is
+      // S3's order only when no folder name is a prefix of a file name.
+      const keys: string[] = [];
+      for (const top of ['A', 'B', 'BC', 'D'])
+        for (const sub of ['E', 'F', 'G']) for (let file = 0; file < 90; file++) keys.push(`tree/${top}/${sub}/f${String(file).padStart(3, '0')}.txt`);
+      keys.push('tree/a.txt', 'tree/z.txt', 'tree/B/b.txt');
+      for (let next = 0; next < keys.length; next += 64) {
+        await Promise.all(keys.slice(next, next + 64).map((name) => store.put({ bucket, key: name }, name)));
+      }
+      const sequential = await collect(store.listPages({ bucket, key: 'tree/' }));
+      const fanned = await collect(store.listPages({ bucket, key: 'tree/' }, { fanOut: { concurrency: 4, depth: 2, width: 6, maxBuffered: 100 } }));
+      expect(sequential).toHaveLength(keys.length);
+      expect(fanned).toEqual(sequential);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  }, 180_000);
+});
