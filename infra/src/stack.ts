@@ -87,7 +87,7 @@ export class WordbatchStack extends TerraformStack {
       accountId,
       partition: partitionOf(config.region),
       buckets: { source: source.arn, destination: destination.arn },
-      prefixes: { plans: config.buckets.plansPrefix, results: config.buckets.resultsPrefix },
+      prefixes: { plans: config.buckets.plansPrefix, results: config.buckets.resultsPrefix, inputs: config.buckets.inputsPrefix },
       execution: {
         repositoryArns: STAGE_NAMES.map((stage) => repositories[stage].arn),
         logGroupArn: logGroup.arn,

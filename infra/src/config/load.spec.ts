@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       retryAttempts: 3,
       logRetentionDays: 30,
       imageTag: 'latest',
-      buckets: { versioning: false, plansPrefix: 'plans/', resultsPrefix: 'out/' },
+      buckets: { versioning: false, plansPrefix: 'plans/', resultsPrefix: 'out/', inputsPrefix: 'inputs/' },
       documents: { upload: true, keyPrefix: 'documents/' },
       network: { vpcCidr: '10.42.0.0/16', availabilityZones: 2 },
     });
@@ -123,6 +123,7 @@ describe('loadConfig rejects a bad value, naming the setting and where it came f
     [{ WORDBATCH_NAME_PREFIX: 'Word_Batch' }, /namePrefix \(from WORDBATCH_NAME_PREFIX\)/],
     [{ WORDBATCH_PLANS_PREFIX: '/plans' }, /buckets\.plansPrefix \(from WORDBATCH_PLANS_PREFIX\): must be a folder/],
     [{ WORDBATCH_RESULTS_PREFIX: 'plans/sub/' }, /buckets\.resultsPrefix .*must not overlap/],
+    [{ WORDBATCH_INPUTS_PREFIX: 'out/' }, /buckets\.inputsPrefix \(from WORDBATCH_INPUTS_PREFIX\): must not overlap buckets\.resultsPrefix/],
     [{ WORDBATCH_PLAN_TIMEOUT_SECONDS: '30' }, /stages\.plan\.timeoutSeconds \(from WORDBATCH_PLAN_TIMEOUT_SECONDS\): must be at least 60/],
     [{ WORDBATCH_SUBNET_IDS: 'subnet-1' }, /network\.securityGroupIds .*give both/],
     [

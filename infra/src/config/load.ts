@@ -31,6 +31,7 @@ export const ENV_SETTINGS: readonly (readonly [string, string, EnvParser])[] = [
   ['WORDBATCH_FORCE_DESTROY', 'buckets.forceDestroy', 'boolean'],
   ['WORDBATCH_PLANS_PREFIX', 'buckets.plansPrefix', 'string'],
   ['WORDBATCH_RESULTS_PREFIX', 'buckets.resultsPrefix', 'string'],
+  ['WORDBATCH_INPUTS_PREFIX', 'buckets.inputsPrefix', 'string'],
   ['WORDBATCH_UPLOAD_DOCUMENTS', 'documents.upload', 'boolean'],
   ['WORDBATCH_DOCUMENTS_PATH', 'documents.path', 'string'],
   ['WORDBATCH_VPC_CIDR', 'network.vpcCidr', 'string'],

@@ -87,6 +87,8 @@ export const configSchema = z
         forceDestroy: z.boolean().default(false),
         plansPrefix: keyPrefix.default('plans/'),
         resultsPrefix: keyPrefix.default('out/'),
+        /** Where plan may read `--manifest` (an S3 Inventory report) and `--keys` lists from. */
+        inputsPrefix: keyPrefix.default('inputs/'),
       })
       .prefault({}),
     documents: z
@@ -111,14 +113,24 @@ export const configSchema = z
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
-    const { plansPrefix, resultsPrefix } = config.buckets;
-    if (plansPrefix.startsWith(resultsPrefix) || resultsPrefix.startsWith(plansPrefix)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['buckets', 'resultsPrefix'],
-        message: `must not overlap buckets.plansPrefix ("${plansPrefix}"): each stage's permissions are scoped to one of them`,
-      });
-    }
+    // Each stage's permissions are scoped to one of these prefixes, so none may contain another.
+    const { plansPrefix, resultsPrefix, inputsPrefix } = config.buckets;
+    const prefixes = [
+      ['plansPrefix', plansPrefix],
+      ['resultsPrefix', resultsPrefix],
+      ['inputsPrefix', inputsPrefix],
+    ] as const;
+    prefixes.forEach(([name, prefix], index) => {
+      for (const [earlierName, earlier] of prefixes.slice(0, index)) {
+        if (prefix.startsWith(earlier) || earlier.startsWith(prefix)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['buckets', name],
+            message: `must not overlap buckets.${earlierName} ("${earlier}"): each stage's permissions are scoped to one of them`,
+          });
+        }
+      }
+    });
     const { subnetIds, securityGroupIds } = config.network;
     if ((subnetIds === undefined) !== (securityGroupIds === undefined)) {
       ctx.addIssue({

@@ -11,6 +11,8 @@ export interface ObjectPrefixes {
   readonly plans: string;
   /** Where shard results, the merged result and a copy of the plan header go: "out/". */
   readonly results: string;
+  /** Where plan reads `--manifest` (S3 Inventory manifest and data files) and `--keys` lists: "inputs/". */
+  readonly inputs: string;
 }
 
 /**
@@ -23,6 +25,11 @@ const WHY_KEPT = {
     'lib-storage aborts a failed multipart upload before it rethrows: a denied abort turns a transient error into AccessDenied and exit 4',
   listFor404:
     'S3 answers 404 and exit 3 rather than 403 and exit 4 for a missing object only to a caller allowed to ListBucket the bucket',
+  readInputs: 'plan reads an S3 Inventory manifest and its data files or a key list only when run with --manifest or --keys, not with --source',
+  headNamed:
+    'plan sends HeadObject only for an object a manifest or key list names without size or ETag; a --source run takes both from the listing',
+  readVersions:
+    'HeadObject and GetObject with versionId need GetObjectVersion; only a manifest or key list naming versions makes a plan record them',
 } as const;
 
 /**
@@ -30,11 +37,16 @@ const WHY_KEPT = {
  *
  * | stage   | source bucket           | destination bucket                                                       |
  * |---------|-------------------------|--------------------------------------------------------------------------|
- * | plan    | ListBucket              | PutObject + AbortMultipartUpload plans/* and out/* (plan.json)           |
- * | migrate | ListBucket, GetObject * | ListBucket, GetObject plans/* and out/*, PutObject + AbortMultipartUpload out/* |
+ * | plan    | ListBucket, GetObject + GetObjectVersion * | ListBucket, GetObject inputs/*, PutObject + AbortMultipartUpload plans/* and out/* (plan.json) |
+ * | migrate | ListBucket, GetObject + GetObjectVersion * | ListBucket, GetObject plans/* and out/*, PutObject + AbortMultipartUpload out/* |
  * | merge   | -                       | ListBucket, GetObject plans/* and out/*, PutObject + AbortMultipartUpload out/* |
  *
- * plan only lists the source (the listing carries sizes and ETags) and reads nothing back.
+ * plan with --source only lists the source (the listing carries sizes and ETags). With
+ * --manifest or --keys it reads the report or list from the destination's inputs/ (a prefix
+ * of wordbatch's own bucket, configurable, rather than anywhere: the role can read no other
+ * bucket's objects) and sends HeadObject for a named object lacking size or ETag, which S3
+ * authorizes as GetObject (GetObjectVersion with a versionId), so plan holds both on the
+ * source's objects, like migrate, which GETs the version a plan records.
  * migrate never lists either bucket for its own sake, but without ListBucket S3 answers
  * 403 instead of 404 for a missing object, which would turn "deleted since planned" or
  * "no such plan" (exit 3) into "access denied" (exit 4). The destination's ListBucket has no
@@ -50,6 +62,13 @@ export function stageGrants(
 ): Readonly<Record<StageName, readonly PolicyStatement[]>> {
   const plans = `${buckets.destination}/${prefixes.plans}*`;
   const results = `${buckets.destination}/${prefixes.results}*`;
+  const sourceObjects = `${buckets.source}/*`;
+  const readSourceVersions: PolicyStatement = {
+    sid: 'ReadSourceVersions',
+    actions: ['s3:GetObjectVersion'],
+    resources: [sourceObjects],
+    whyKept: WHY_KEPT.readVersions,
+  };
   const listDestination: PolicyStatement = {
     sid: 'ListDestination',
     actions: ['s3:ListBucket'],
@@ -63,13 +82,24 @@ export function stageGrants(
   return {
     plan: [
       { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source] },
+      // A mistyped --manifest or --keys must be 404 (exit 3), not 403.
+      listDestination,
+      {
+        sid: 'ReadInputs',
+        actions: ['s3:GetObject'],
+        resources: [`${buckets.destination}/${prefixes.inputs}*`],
+        whyKept: WHY_KEPT.readInputs,
+      },
+      { sid: 'HeadNamedSource', actions: ['s3:GetObject'], resources: [sourceObjects], whyKept: WHY_KEPT.headNamed },
+      readSourceVersions,
       ...write('WritePlans', [plans, results]),
     ],
     migrate: [
       // Not for listing: a source object deleted since planning must be 404 (exit 3), not 403.
       { sid: 'ListSource', actions: ['s3:ListBucket'], resources: [buckets.source], whyKept: WHY_KEPT.listFor404 },
       listDestination,
-      { sid: 'ReadSource', actions: ['s3:GetObject'], resources: [`${buckets.source}/*`] },
+      { sid: 'ReadSource', actions: ['s3:GetObject'], resources: [sourceObjects] },
+      readSourceVersions,
       { sid: 'ReadPlansAndResults', actions: ['s3:GetObject'], resources: [plans, results] },
       ...write('WriteResults', [results]),
     ],

@@ -67,6 +67,10 @@ describe('IAM: least privilege per role', () => {
   const expected: Record<string, string[]> = {
     'wordbatch-plan-job': [
       `Allow s3:ListBucket ${SRC}`,
+      `Allow s3:ListBucket ${DST}`,
+      `Allow s3:GetObject ${DST}/inputs/*`,
+      `Allow s3:GetObject ${SRC}/*`,
+      `Allow s3:GetObjectVersion ${SRC}/*`,
       `Allow s3:PutObject ${DST}/plans/*`,
       `Allow s3:PutObject ${DST}/out/*`,
       `Allow s3:AbortMultipartUpload ${DST}/plans/*`,
@@ -76,6 +80,7 @@ describe('IAM: least privilege per role', () => {
       `Allow s3:ListBucket ${SRC}`,
       `Allow s3:ListBucket ${DST}`,
       `Allow s3:GetObject ${SRC}/*`,
+      `Allow s3:GetObjectVersion ${SRC}/*`,
       `Allow s3:GetObject ${DST}/plans/*`,
       `Allow s3:GetObject ${DST}/out/*`,
       `Allow s3:PutObject ${DST}/out/*`,
@@ -106,9 +111,9 @@ describe('IAM: least privilege per role', () => {
     const tags = tf.find('aws_iam_role', 'name', roleName).body.tags as Record<string, string>;
     expect(Object.keys(tags).sort()).toEqual(
       roleName === 'wordbatch-plan-job'
-        ? ['kept:WritePlansAbortMultipart']
+        ? ['kept:HeadNamedSource', 'kept:ListDestination', 'kept:ReadInputs', 'kept:ReadSourceVersions', 'kept:WritePlansAbortMultipart']
         : roleName === 'wordbatch-migrate-job'
-          ? ['kept:ListDestination', 'kept:ListSource', 'kept:WriteResultsAbortMultipart']
+          ? ['kept:ListDestination', 'kept:ListSource', 'kept:ReadSourceVersions', 'kept:WriteResultsAbortMultipart']
           : ['kept:ListDestination', 'kept:WriteResultsAbortMultipart'],
     );
     for (const value of Object.values(tags)) {
@@ -156,8 +161,8 @@ describe('IAM: least privilege per role', () => {
     }
   });
 
-  it('follows configured plan and result prefixes', () => {
-    const custom = synthStack({ buckets: { plansPrefix: 'runs/plans/', resultsPrefix: 'runs/results/' } });
+  it('follows configured plan, result and input prefixes', () => {
+    const custom = synthStack({ buckets: { plansPrefix: 'runs/plans/', resultsPrefix: 'runs/results/', inputsPrefix: 'runs/lists/' } });
     const dst = ref(
       'aws_s3_bucket',
       Object.keys(custom.resources('aws_s3_bucket')).find((id) => id.startsWith('destination_')) ?? '',
@@ -169,6 +174,16 @@ describe('IAM: least privilege per role', () => {
         `Allow s3:GetObject ${dst}/runs/results/*`,
         `Allow s3:GetObject ${dst}/runs/plans/*`,
         `Allow s3:PutObject ${dst}/runs/results/*`,
+        `Allow s3:AbortMultipartUpload ${dst}/runs/results/*`,
+      ].sort(),
+    );
+    expect(permissionsOfRole(custom, 'wordbatch-plan-job').filter((grant) => grant.includes(dst))).toEqual(
+      [
+        `Allow s3:ListBucket ${dst}`,
+        `Allow s3:GetObject ${dst}/runs/lists/*`,
+        `Allow s3:PutObject ${dst}/runs/plans/*`,
+        `Allow s3:PutObject ${dst}/runs/results/*`,
+        `Allow s3:AbortMultipartUpload ${dst}/runs/plans/*`,
         `Allow s3:AbortMultipartUpload ${dst}/runs/results/*`,
       ].sort(),
     );

@@ -22,6 +22,8 @@ describe('authorizationOf', () => {
     ['GET', '/b?list-type=2&prefix=out%2F&delimiter=%2F', 'ListObjectsV2', 's3:ListBucket', 'arn:aws:s3:::b', { 's3:prefix': 'out/', 's3:delimiter': '/' }],
     ['GET', '/b/plans/a%20b.json', 'GetObject', 's3:GetObject', 'arn:aws:s3:::b/plans/a b.json', {}],
     ['HEAD', '/b/k', 'HeadObject', 's3:GetObject', 'arn:aws:s3:::b/k', {}],
+    ['GET', '/b/k?versionId=v1', 'GetObject', 's3:GetObjectVersion', 'arn:aws:s3:::b/k', {}],
+    ['HEAD', '/b/k?versionId=v1', 'HeadObject', 's3:GetObjectVersion', 'arn:aws:s3:::b/k', {}],
     ['PUT', '/b/out/k', 'PutObject', 's3:PutObject', 'arn:aws:s3:::b/out/k', {}],
     ['POST', '/b/out/k?uploads', 'CreateMultipartUpload', 's3:PutObject', 'arn:aws:s3:::b/out/k', {}],
     ['PUT', '/b/out/k?partNumber=2&uploadId=u', 'UploadPart', 's3:PutObject', 'arn:aws:s3:::b/out/k', {}],

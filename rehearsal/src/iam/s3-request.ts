@@ -33,6 +33,9 @@ const RULES: readonly Rule[] = [
   { method: 'POST', object: true, query: ['uploadId'], operation: 'CompleteMultipartUpload', action: 's3:PutObject' },
   { method: 'DELETE', object: true, query: ['uploadId'], operation: 'AbortMultipartUpload', action: 's3:AbortMultipartUpload' },
   { method: 'GET', object: true, query: ['uploadId'], operation: 'ListParts', action: 's3:ListMultipartUploadParts' },
+  // GetObject and HeadObject docs: a request naming a versionId needs s3:GetObjectVersion.
+  { method: 'GET', object: true, query: ['versionId'], operation: 'GetObject', action: 's3:GetObjectVersion' },
+  { method: 'HEAD', object: true, query: ['versionId'], operation: 'HeadObject', action: 's3:GetObjectVersion' },
   { method: 'GET', object: true, query: [], operation: 'GetObject', action: 's3:GetObject' },
   { method: 'HEAD', object: true, query: [], operation: 'HeadObject', action: 's3:GetObject' },
   { method: 'PUT', object: true, query: [], operation: 'PutObject', action: 's3:PutObject' },
