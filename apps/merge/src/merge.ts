@@ -139,6 +139,8 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
       words,
       distinctWords,
       durationMs,
+      // S3 requests merge made (result.json's PUT included), beside plan's cost estimate.
+      requests: { ...deps.store.requests },
       // Source bytes covered per second of merging.
       megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
     },

@@ -104,6 +104,8 @@ export async function runMigrate(options: MigrateOptions, deps: MigrateDeps): Pr
       splitObjects,
       countingThreads: counter.threads,
       durationMs,
+      // S3 requests this child made (its result's PUT included): the actual figures beside plan's cost estimate.
+      requests: { ...deps.store.requests },
       megabytesPerSecond: megabytesPerSecond(bytes, durationMs),
       // Peak memory of the whole process: the proof that objects are streamed, not loaded.
       maxRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { type Logger, type StageContext } from '@wordbatch/cli';
-import { IncompleteResultsError, TransientError, UsageError } from '@wordbatch/errors';
-import { formatS3Path } from '@wordbatch/s3-path';
-import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
+import { estimateCost, formatCostEstimate } from '@wordbatch/cost';
+import { IncompleteResultsError, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/errors';
+import { createNameFilter } from '@wordbatch/planner';
+import { asFolder, formatS3Path, parseS3Path, relativeName } from '@wordbatch/s3-path';
+import { createS3Client, DEFAULT_FAN_OUT, ObjectStore } from '@wordbatch/s3-store';
 import { planSubmission, submitRun } from './aws-executor';
 import { BatchApi, createBatchClient, realSleep } from './batch-api';
 import { formatDryRun, formatFailures, formatIndexRanges, formatProgressLine, formatStatus, formatSubmission, progressFields } from './render';
@@ -92,6 +94,7 @@ export async function submit(options: SubmitOptions, context: StageContext, deps
   const planned = planSubmission(run, target, options.dependsOn);
   if (options.dryRun) {
     context.stdout.write(formatDryRun(planned));
+    if (options.source !== undefined) await estimateRun(options, options.source, context, deps);
     return;
   }
   await withBatch(deps, context, async (api) => {
@@ -100,6 +103,44 @@ export async function submit(options: SubmitOptions, context: StageContext, deps
     context.stdout.write(formatSubmission(submitted, target, await api.region()));
     if (options.wait) await reportRun(api, [submitted[submitted.length - 1].jobId], options, deps, context);
   });
+}
+
+/**
+ * Lists the source as plan would (same filters, side by side) and logs what the run will cost;
+ * the dry run's stdout stays the SubmitJob requests. A source that cannot be listed leaves the
+ * estimate out with a warning: the requests are still worth seeing.
+ */
+async function estimateRun(options: SubmitOptions, sourceUri: string, context: StageContext, deps: AwsCommandDeps): Promise<void> {
+  const source = asFolder(parseS3Path(sourceUri));
+  const keep = createNameFilter(options.include, options.exclude);
+  const store = new ObjectStore((deps.s3Client ?? createS3Client)(context.env));
+  try {
+    let objects = 0;
+    let bytes = 0;
+    for await (const page of store.listPages(source, { signal: context.signal, fanOut: DEFAULT_FAN_OUT })) {
+      for (const object of page) {
+        if (object.key.endsWith('/') || !keep(relativeName(source, object.key))) continue;
+        objects++;
+        bytes += object.size;
+      }
+    }
+    const estimate = estimateCost(
+      { objects, bytes, shards: options.shards, listRequests: store.requests.list, perFile: options.perFile },
+      options.cost.compute,
+      options.cost.prices,
+    );
+    const { requests, vcpuHours, memoryGbHours, dollars, prices } = estimate;
+    context.logger.info(
+      { source: formatS3Path(source), objects, bytes, shards: options.shards, requests, vcpuHours, memoryGbHours, dollars, pricedOn: prices.pricedOn },
+      'Submit:CostEstimated',
+    );
+    deps.stderr.write(`${formatCostEstimate(estimate).join('\n')}\n`);
+  } catch (error) {
+    if (!(error instanceof StageError) || error instanceof TerminatedError) throw error;
+    context.logger.warn({ source: formatS3Path(source), reason: error.message }, 'Submit:CostUnknown');
+  } finally {
+    store.destroy();
+  }
 }
 
 async function readOutputs(file: string, deps: AwsCommandDeps): Promise<string> {

@@ -259,3 +259,40 @@ describe('wordbatch retry-failed over S3', () => {
     expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(0);
   });
 });
+
+describe('wordbatch submit --dry-run, cost estimate', () => {
+  let directory: string;
+  let s3: LocalS3;
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'wordbatch-estimate-'));
+    s3 = await startLocalS3({ directory, buckets: ['corpus'] });
+    const store = new ObjectStore(createS3Client(s3.env));
+    for (const [key, body] of [['books/a.txt', 'x'.repeat(100)], ['books/b.txt', 'y'.repeat(50)], ['books/skip.log', 'z'], ['other/c.txt', 'c']]) {
+      await store.put({ bucket: 'corpus', key }, body);
+    }
+    store.destroy();
+  });
+  afterAll(async () => {
+    await s3.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('lists the source as plan would and logs objects, requests, hours and dollars; stdout stays the requests', async () => {
+    const args = ['--queue', 'q', '--source', 's3://corpus/books/', '--destination', 's3://results/out', '--shards', '2', '--exclude', '*.log', '--name', 'b', '--dry-run'];
+    const { code, stdout, stderr, logs } = await run(submitCommand, [...args, '--price', 'get-1000=1'], {}, s3.env);
+    expect(code).toBe(ExitCode.Ok);
+    expect(JSON.parse(stdout)).toHaveLength(3);
+    const estimate = logs.find((line) => line['event'] === 'Submit:CostEstimated');
+    expect(estimate).toMatchObject({ objects: 2, bytes: 150, shards: 2, requests: { list: 2, get: 2 + 3 * 2 + 1, put: 2 + 2 + 2 + 1 } });
+    expect(stderr).toContain('Estimated cost');
+    expect(stderr).toContain('GET 9');
+    expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(0);
+  });
+
+  it('leaves the estimate out, with a warning, when the source cannot be listed', async () => {
+    const args = ['--queue', 'q', '--source', 's3://no-such-bucket/books/', '--destination', 's3://results/out', '--name', 'b', '--dry-run'];
+    const { code, logs } = await run(submitCommand, args, {}, s3.env);
+    expect(code).toBe(ExitCode.Ok);
+    expect(logs.find((line) => line['event'] === 'Submit:CostUnknown')).toMatchObject({ source: 's3://no-such-bucket/books/' });
+  });
+});

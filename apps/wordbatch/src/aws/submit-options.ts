@@ -9,10 +9,12 @@ import {
   defaultPlanUri,
   RUN_NAME_PATTERN,
   STAGE_NAMES,
+  STAGES,
   type PipelineRun,
   type StageName,
 } from '@wordbatch/pipeline';
 import { MAX_SHARDS } from '@wordbatch/plan-schema';
+import { DEFAULT_COMPUTE, parsePriceFlags, parseThroughputFlag, PRICE_FLAG_HELP, type ComputeAssumptions, type UnitPrices } from '@wordbatch/cost';
 import { parseShareIdentifier, type TargetFlags } from './target';
 import { MERGE_FLAGS, mergePassThroughArgs } from '../merge-flags';
 
@@ -37,6 +39,8 @@ export interface SubmitOptions {
   /** Job ids the submitted stage waits for (per-stage submission). */
   readonly dependsOn: readonly string[];
   readonly dryRun: boolean;
+  /** What --dry-run's cost estimate assumes: migrate's sizing (its job definition's) and the unit prices. */
+  readonly cost: { readonly compute: ComputeAssumptions; readonly prices: UnitPrices };
   readonly wait: boolean;
   readonly intervalSeconds: number;
 }
@@ -51,7 +55,10 @@ export const TARGET_HELP = `  --queue NAME                 the job queue (name o
   --plan-job-definition NAME, --migrate-job-definition NAME, --merge-job-definition NAME
                                one stage's job definition (name, name:revision or ARN)
   --share-identifier ID        fair-share queues only (they require it; other queues refuse it)
-  --dry-run                    print the SubmitJob requests instead of sending them
+  --dry-run                    print the SubmitJob requests instead of sending them; with --source, also
+                               list it and log what the run will cost (objects, requests, vCPU- and GB-hours, dollars)
+  --throughput-per-vcpu MB     MB/s migrate counts per vCPU, for the estimate (default ${DEFAULT_COMPUTE.megabytesPerSecondPerVcpu}, as npm run bench measures)
+  ${PRICE_FLAG_HELP}
   --wait                       then watch the jobs until they finish, and exit with the outcome
   --interval SECONDS           between two looks with --wait (default ${DEFAULT_INTERVAL_SECONDS})`;
 
@@ -102,6 +109,8 @@ const TARGET_FLAGS = {
   'job-definition-prefix': { type: 'string' },
   'share-identifier': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'throughput-per-vcpu': { type: 'string' },
+  price: { type: 'string', multiple: true },
   wait: { type: 'boolean' },
   interval: { type: 'string' },
   name: { type: 'string' },
@@ -212,6 +221,15 @@ export function parseSubmitOptions(argv: readonly string[]): SubmitOptions {
     },
     dependsOn: listFlag(flags, 'depends-on').map((jobId) => parseJobId(jobId, 'depends-on')),
     dryRun: flags['dry-run'] === true,
+    cost: {
+      compute: {
+        ...DEFAULT_COMPUTE,
+        megabytesPerSecondPerVcpu: parseThroughputFlag(stringFlag(flags, 'throughput-per-vcpu'), DEFAULT_COMPUTE.megabytesPerSecondPerVcpu),
+        vcpusPerChild: STAGES.migrate.vcpus,
+        memoryMiBPerChild: STAGES.migrate.memoryMiB,
+      },
+      prices: parsePriceFlags(listFlag(flags, 'price')),
+    },
     wait: flags['wait'] === true,
     intervalSeconds: parseIntervalFlag(stringFlag(flags, 'interval')),
   };
