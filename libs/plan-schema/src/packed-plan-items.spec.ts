@@ -61,3 +61,33 @@ describe('PackedPlanItems', () => {
     expect([...packed]).toEqual([]);
   });
 });
+
+describe('PackedPlanItems past one block', () => {
+  it('keeps every item, its size total and MD5 ETags as bytes, across blocks of 65,536', () => {
+    const packer = new PlanItemPacker();
+    const count = 150_000;
+    let bytes = 0;
+    for (let index = 0; index < count; index++) {
+      const etag = index % 3 === 0 ? `${index.toString(16)}-3` : index.toString(16).padStart(32, 'a');
+      packer.addItem(`f/${index}`, index * 3, etag);
+      bytes += index * 3;
+    }
+    const packed = packer.finish();
+    expect(packed).toHaveLength(count);
+    expect(packed.totalBytes).toBe(bytes);
+    for (const index of [0, 1, 65_535, 65_536, 65_537, 131_072, count - 1]) {
+      expect(packed.at(index)).toEqual({
+        name: `f/${index}`,
+        size: index * 3,
+        etag: index % 3 === 0 ? `${index.toString(16)}-3` : index.toString(16).padStart(32, 'a'),
+      });
+    }
+    expect(packed.nameAt(70_000)).toBe('f/70000');
+    expect(packed.sizeAt(70_000)).toBe(210_000);
+  });
+
+  it('keeps an upper-case hex ETag as written', () => {
+    const items = [{ name: 'a', size: 1, etag: 'ABCDEF0123456789ABCDEF0123456789' }];
+    expect([...PackedPlanItems.from(items)]).toEqual(items);
+  });
+});

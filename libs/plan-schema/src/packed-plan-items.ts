@@ -1,108 +1,44 @@
 import type { PlanItem } from './schemas';
 
+/** Items per block: past this, a list grows by adding blocks, never by copying what it holds. */
+const BLOCK_ITEMS = 1 << 16;
 const INITIAL_ITEMS = 64;
-/** Ends kept per item in `ends`: name, ETag, version id. */
-const FIELDS = 3;
 const INITIAL_TEXT_BYTES = 4096;
+/** Ends kept per item: name, ETag text, version id. */
+const FIELDS = 3;
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A single-part upload's ETag: the MD5 of the object, held as its 16 bytes. */
+const MD5_HEX = /^[0-9a-f]{32}$/;
 
 /**
- * A shard's items, held in three typed arrays instead of an object and two strings each.
- *
- * As PlanItem objects, the 100,000 items of a shard of small objects took 14 MB of migrate's
- * 30 MB of live JS heap, and V8 lets the old generation grow to a few times the live heap
- * before it collects it again: they cost about 50 MB of peak memory. Here the names and
- * ETags are UTF-8 in one buffer, outside the JS heap (about 9 MB for those items), and an
- * item is made again, as a short-lived object, only when it is asked for.
+ * Up to BLOCK_ITEMS items: names, ETags that are not plain MD5s and version ids as UTF-8 in
+ * one buffer, sizes and MD5 ETags in typed arrays.
  */
-export class PackedPlanItems implements Iterable<PlanItem> {
-  /** Built by PlanItemPacker, or from(). */
-  constructor(
-    /** Each item's name, its ETag, then its version id (empty when it has none), UTF-8, back to back. */
-    private readonly text: Buffer,
-    /**
-     * Per item, where its name, its ETag and its version id end in `text` (a shard list is a
-     * string, so under 1.6 GB of UTF-8). A version id is never empty, so an empty one is none.
-     */
-    private readonly ends: Uint32Array,
-    private readonly sizes: Float64Array,
-    /** ETags UTF-8 cannot carry (an unpaired surrogate), by item index: an ETag is only checked to be a string. */
-    private readonly oddEtags: ReadonlyMap<number, string>,
-    readonly length: number,
-  ) {}
+class ItemBlock {
+  text: Buffer;
+  textLength = 0;
+  /** Per item, where its name, its ETag text and its version id end in `text`. A version id is never empty, so an empty one is none. */
+  ends: Uint32Array;
+  sizes: Float64Array;
+  /** 16 bytes per item; used when `isMd5` is 1. */
+  md5s: Uint8Array;
+  isMd5: Uint8Array;
+  count = 0;
 
-  static from(items: Iterable<PlanItem>): PackedPlanItems {
-    const packer = new PlanItemPacker();
-    for (const item of items) packer.add(item);
-    return packer.finish();
-  }
-
-  /** `index` must be below `length`. */
-  at(index: number): PlanItem {
-    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
-      throw new RangeError(`item ${index} of ${this.length}`);
-    }
-    const start = index === 0 ? 0 : this.ends[FIELDS * index - 1];
-    const nameEnd = this.ends[FIELDS * index];
-    const etagEnd = this.ends[FIELDS * index + 1];
-    const versionEnd = this.ends[FIELDS * index + 2];
-    const name = this.text.toString('utf8', start, nameEnd);
-    const etag = this.oddEtags.get(index) ?? this.text.toString('utf8', nameEnd, etagEnd);
-    const item: PlanItem = { name, size: this.sizes[index], etag };
-    if (versionEnd > etagEnd) item.versionId = this.text.toString('utf8', etagEnd, versionEnd);
-    return item;
-  }
-
-  *[Symbol.iterator](): Iterator<PlanItem> {
-    for (let index = 0; index < this.length; index++) yield this.at(index);
-  }
-}
-
-/** Packs valid items one at a time, so that a whole list of them is never held as objects. */
-export class PlanItemPacker {
-  private text: Buffer;
-  private textLength = 0;
-  private ends = new Uint32Array(FIELDS * INITIAL_ITEMS);
-  private sizes = new Float64Array(INITIAL_ITEMS);
-  private readonly oddEtags = new Map<number, string>();
-  private count = 0;
-
-  /**
-   * `textBytes`: room for the UTF-8 of every name and ETag, when a bound is known. A list's
-   * own UTF-8 is one: an escape is never shorter than what it stands for. Growing by doubling
-   * instead would leave behind garbage of twice the final size, and V8 frees it only at the
-   * next full collection, which may be a whole shard later.
-   */
-  constructor(textBytes = INITIAL_TEXT_BYTES) {
+  constructor(capacity: number, textBytes: number) {
     this.text = Buffer.allocUnsafeSlow(Math.max(textBytes, 16));
+    this.ends = new Uint32Array(FIELDS * capacity);
+    this.sizes = new Float64Array(capacity);
+    this.md5s = new Uint8Array(16 * capacity);
+    this.isMd5 = new Uint8Array(capacity);
   }
 
-  add(item: PlanItem): void {
-    if (this.count === this.sizes.length) this.growItems();
-    this.ends[FIELDS * this.count] = this.append(item.name);
-    if (UNPAIRED_SURROGATE.test(item.etag)) this.oddEtags.set(this.count, item.etag);
-    else this.append(item.etag);
-    this.ends[FIELDS * this.count + 1] = this.textLength;
-    // Version ids are S3's own (ASCII); one UTF-8 could not carry exactly would be misread here, so it is refused.
-    if (item.versionId !== undefined) {
-      if (UNPAIRED_SURROGATE.test(item.versionId)) throw new RangeError(`version id of ${item.name} is not valid Unicode`);
-      this.append(item.versionId);
-    }
-    this.ends[FIELDS * this.count + 2] = this.textLength;
-    this.sizes[this.count] = item.size;
-    this.count++;
-  }
-
-  /** The items added; the packer is not used afterwards. */
-  finish(): PackedPlanItems {
-    // Spare room is kept unless it is most of the buffer: a copy would be garbage of its own.
-    const used = this.text.subarray(0, this.textLength);
-    const text = this.textLength < this.text.length / 2 ? Buffer.from(used) : used;
-    return new PackedPlanItems(text, this.ends.slice(0, FIELDS * this.count), this.sizes.slice(0, this.count), this.oddEtags, this.count);
+  get capacity(): number {
+    return this.sizes.length;
   }
 
   /** Appends `value` as UTF-8; returns where it ends. */
-  private append(value: string): number {
+  append(value: string): number {
     const bytes = Buffer.byteLength(value, 'utf8');
     if (this.textLength + bytes > this.text.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.text.length, this.textLength + bytes));
@@ -113,12 +49,163 @@ export class PlanItemPacker {
     return this.textLength;
   }
 
-  private growItems(): void {
-    const ends = new Uint32Array(2 * this.ends.length);
-    ends.set(this.ends);
-    this.ends = ends;
-    const sizes = new Float64Array(2 * this.sizes.length);
-    sizes.set(this.sizes);
-    this.sizes = sizes;
+  /** Doubles the per-item arrays (only while the block is below BLOCK_ITEMS). */
+  grow(): void {
+    const capacity = Math.min(BLOCK_ITEMS, 2 * this.capacity);
+    this.ends = copyInto(new Uint32Array(FIELDS * capacity), this.ends);
+    this.sizes = copyInto(new Float64Array(capacity), this.sizes);
+    this.md5s = copyInto(new Uint8Array(16 * capacity), this.md5s);
+    this.isMd5 = copyInto(new Uint8Array(capacity), this.isMd5);
+  }
+
+  /** Drops spare room when it is most of a buffer: a copy of a nearly full one would be garbage of its own. */
+  seal(): void {
+    if (this.textLength < this.text.length / 2) this.text = Buffer.from(this.text.subarray(0, this.textLength));
+    if (this.count < this.capacity / 2) {
+      this.ends = this.ends.slice(0, FIELDS * this.count);
+      this.sizes = this.sizes.slice(0, this.count);
+      this.md5s = this.md5s.slice(0, 16 * this.count);
+      this.isMd5 = this.isMd5.slice(0, this.count);
+    }
+  }
+}
+
+function copyInto<T extends Uint8Array | Uint32Array | Float64Array>(target: T, source: T): T {
+  target.set(source as never);
+  return target;
+}
+
+/**
+ * Plan items held compactly instead of as an object and two strings each: what plan holds for a
+ * whole listing (10,000,000 keys) and migrate for a shard.
+ *
+ * As PlanItem objects, the 100,000 items of a shard of small objects took 14 MB of migrate's
+ * 30 MB of live JS heap, and V8 lets the old generation grow to a few times the live heap
+ * before it collects it again. Here names are UTF-8 in buffers outside the JS heap, an MD5
+ * ETag is 16 bytes, a size 8, and the list grows in blocks of 65,536 items, so it is never
+ * copied whole: about 25 bytes plus the name per item. An item is made again, as a
+ * short-lived object, only when it is asked for.
+ */
+export class PackedPlanItems implements Iterable<PlanItem> {
+  /** Built by PlanItemPacker, or from(). */
+  constructor(
+    private readonly blocks: readonly ItemBlock[],
+    /** ETags UTF-8 cannot carry (an unpaired surrogate), by item index: an ETag is only checked to be a string. */
+    private readonly oddEtags: ReadonlyMap<number, string>,
+    readonly length: number,
+    /** The sum of the sizes. */
+    readonly totalBytes: number,
+  ) {}
+
+  static from(items: Iterable<PlanItem>): PackedPlanItems {
+    const packer = new PlanItemPacker();
+    for (const item of items) packer.add(item);
+    return packer.finish();
+  }
+
+  /** `index` must be below `length`. */
+  at(index: number): PlanItem {
+    this.check(index);
+    const item: PlanItem = { name: this.nameAt(index), size: this.sizeAt(index), etag: this.etagAt(index) };
+    const block = this.blocks[index >>> 16];
+    const local = index & (BLOCK_ITEMS - 1);
+    const etagEnd = block.ends[FIELDS * local + 1];
+    const versionEnd = block.ends[FIELDS * local + 2];
+    if (versionEnd > etagEnd) item.versionId = block.text.toString('utf8', etagEnd, versionEnd);
+    return item;
+  }
+
+  nameAt(index: number): string {
+    const block = this.blocks[index >>> 16];
+    const local = index & (BLOCK_ITEMS - 1);
+    return block.text.toString('utf8', local === 0 ? 0 : block.ends[FIELDS * local - 1], block.ends[FIELDS * local]);
+  }
+
+  sizeAt(index: number): number {
+    return this.blocks[index >>> 16].sizes[index & (BLOCK_ITEMS - 1)];
+  }
+
+  etagAt(index: number): string {
+    const odd = this.oddEtags.get(index);
+    if (odd !== undefined) return odd;
+    const block = this.blocks[index >>> 16];
+    const local = index & (BLOCK_ITEMS - 1);
+    if (block.isMd5[local] === 1) return Buffer.from(block.md5s.buffer, block.md5s.byteOffset + 16 * local, 16).toString('hex');
+    return block.text.toString('utf8', block.ends[FIELDS * local], block.ends[FIELDS * local + 1]);
+  }
+
+  *[Symbol.iterator](): Iterator<PlanItem> {
+    for (let index = 0; index < this.length; index++) yield this.at(index);
+  }
+
+  private check(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+      throw new RangeError(`item ${index} of ${this.length}`);
+    }
+  }
+}
+
+/**
+ * Packs items one at a time, so that a whole list of them is never held as objects: plan feeds
+ * it from a listing (or any other source of items), migrate from a shard list.
+ */
+export class PlanItemPacker {
+  private readonly blocks: ItemBlock[];
+  private readonly oddEtags = new Map<number, string>();
+  private count = 0;
+  private bytes = 0;
+
+  /**
+   * `textBytes`: room for the UTF-8 of every name and ETag, when a bound is known (a shard
+   * list's own UTF-8 is one: an escape is never shorter than what it stands for). Growing by
+   * doubling instead would leave garbage behind that V8 frees only at its next full collection.
+   */
+  constructor(textBytes = INITIAL_TEXT_BYTES) {
+    this.blocks = [new ItemBlock(INITIAL_ITEMS, textBytes)];
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  add(item: PlanItem): void {
+    this.addItem(item.name, item.size, item.etag, item.versionId);
+  }
+
+  addItem(name: string, size: number, etag: string, versionId?: string): void {
+    let block = this.blocks[this.blocks.length - 1];
+    if (block.count === block.capacity) {
+      if (block.capacity < BLOCK_ITEMS) block.grow();
+      else {
+        block.seal();
+        // Later blocks start at the size a full block of this list's items took.
+        block = new ItemBlock(BLOCK_ITEMS, block.textLength + (block.textLength >>> 3));
+        this.blocks.push(block);
+      }
+    }
+    const local = block.count;
+    block.ends[FIELDS * local] = block.append(name);
+    if (MD5_HEX.test(etag)) {
+      block.isMd5[local] = 1;
+      block.md5s.set(Buffer.from(etag, 'hex'), 16 * local);
+    } else if (UNPAIRED_SURROGATE.test(etag)) this.oddEtags.set(this.count, etag);
+    else block.append(etag);
+    block.ends[FIELDS * local + 1] = block.textLength;
+    // Version ids are S3's own (ASCII); one UTF-8 could not carry exactly would be misread here, so it is refused.
+    if (versionId !== undefined) {
+      if (UNPAIRED_SURROGATE.test(versionId)) throw new RangeError(`version id of ${name} is not valid Unicode`);
+      block.append(versionId);
+    }
+    block.ends[FIELDS * local + 2] = block.textLength;
+    block.sizes[local] = size;
+    block.count++;
+    this.count++;
+    this.bytes += size;
+  }
+
+  /** The items added; the packer is not used afterwards. */
+  finish(): PackedPlanItems {
+    this.blocks[this.blocks.length - 1].seal();
+    return new PackedPlanItems(this.blocks, this.oddEtags, this.count, this.bytes);
   }
 }
