@@ -25,11 +25,11 @@ const WHY_KEPT = {
     'lib-storage aborts a failed multipart upload before it rethrows: a denied abort turns a transient error into AccessDenied and exit 4',
   listFor404:
     'S3 answers 404 and exit 3 rather than 403 and exit 4 for a missing object only to a caller allowed to ListBucket the bucket',
-  readInputs: 'plan reads an S3 Inventory manifest and its data files or a key list only when run with --manifest or --keys, not with --source',
+  readInputs: 'plan reads an S3 Inventory manifest and its data files or a key list only when run with --manifest or --keys: never with --source',
   headNamed:
-    'plan sends HeadObject only for an object a manifest or key list names without size or ETag; a --source run takes both from the listing',
+    'plan sends HeadObject only for an object a manifest or key list names without size or ETag: a --source run takes both from the listing',
   readVersions:
-    'HeadObject and GetObject with versionId need GetObjectVersion; only a manifest or key list naming versions makes a plan record them',
+    'HeadObject and GetObject with a versionId need GetObjectVersion: a plan records versions only from a manifest or key list naming them',
 } as const;
 
 /**
