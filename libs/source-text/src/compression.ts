@@ -87,9 +87,12 @@ const TRIAL_OUTPUT_BYTES = 4 * 1024 * 1024;
 function decodesAsBrotli(head: Uint8Array, whole: boolean, hinted: boolean): boolean {
   // An empty brotli stream is one byte, which no prefix test can tell from text.
   if (whole && hinted && brotliTrial(head, zlib.constants.BROTLI_OPERATION_FINISH)?.length === 0) return true;
-  // Flushing rather than finishing: a head ends mid-stream, and so does a truncated object,
-  // which is then brotli and skipped as corrupt rather than counted as garbage.
-  const out = brotliTrial(head, zlib.constants.BROTLI_OPERATION_FLUSH);
+  // Flushing rather than finishing: a head ends mid-stream, and so does a truncated object
+  // named as brotli, which is then skipped as corrupt rather than counted as garbage. A whole
+  // object with no such name must be a complete stream: a short run of legacy-encoded text
+  // can pass for the start of one.
+  const finish = whole && !hinted;
+  const out = brotliTrial(head, finish ? zlib.constants.BROTLI_OPERATION_FINISH : zlib.constants.BROTLI_OPERATION_FLUSH);
   return out !== undefined && out.length > 0 && out.indexOf(0) === -1;
 }
 

@@ -151,6 +151,11 @@ describe('detectCompression', () => {
     expect(brotliCount).toBe(0);
   });
 
+  it('does not take a short Latin-1 text for the start of a brotli stream', () => {
+    const latin1 = Buffer.from('Grüße aus Köln, ¿qué tal? Déjà vu, façade.\r\nA second line, and a third word.\n', 'latin1');
+    expect(detectCompression(latin1, true, { name: 't0.txt' })).toBeUndefined();
+  });
+
   it('takes an empty brotli stream for brotli only when the name says so', () => {
     const empty = brotliCompressSync(Buffer.alloc(0));
     expect(detectCompression(empty, true, { name: 'x.br' })).toBe('brotli');
