@@ -6,7 +6,7 @@ import { generatedKeys, keysFromList, startListingServer, startLocalS3 } from '@
 import { createS3Client } from './client';
 import { ObjectStore } from './object-store';
 import type { FanOutOptions } from './fan-out-listing';
-import type { ListedObject } from './object-store';
+import type { ListedObject } from './listed-object';
 
 const bucket = 'listing';
 

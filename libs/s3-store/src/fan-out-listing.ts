@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { compareKeys } from '@wordbatch/s3-path';
-import type { ListedObject } from './object-store';
+import type { ListedObject } from './listed-object';
 
 /** One ListObjectsV2 request, as the walk asks for it. */
 export interface ListRequest {

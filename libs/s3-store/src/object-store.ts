@@ -15,15 +15,11 @@ import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { DirectGet } from './direct-get';
 import { listFannedOut, type FanOutOptions, type ListPage } from './fan-out-listing';
 import { toStageError } from './errors';
+import type { ListedObject } from './listed-object';
 import { assertWritableKey, decodeListedKey } from './keys';
 import { BODY_READ_ATTEMPTS } from './retry';
 
-export interface ListedObject {
-  readonly key: string;
-  readonly size: number;
-  /** Without the surrounding quotes S3 puts on ETags. */
-  readonly etag: string;
-}
+export type { ListedObject } from './listed-object';
 
 /** Requests this store has made, by kind: what S3 bills a run for (a retried request counts once here). */
 export interface RequestCounts {
