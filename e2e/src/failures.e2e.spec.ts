@@ -28,7 +28,7 @@ describe('odd objects', () => {
     ]);
     const { planUri, destination } = await plan('binary');
     expect((await s3.run('migrate', ['--plan', planUri])).code).toBe(0);
-    const merge = await s3.run('merge', ['--source', destination, '--output', 'json', '--min-count', '1']);
+    const merge = await s3.run('merge', ['--destination', destination, '--format', 'json', '--min-count', '1']);
     const result = JSON.parse(merge.stdout);
     expect(result.words).toEqual([{ word: 'alpha', count: 3 }, { word: 'beta', count: 1 }]);
     expect(result.skipped).toEqual([{ name: 'image.png', reason: 'binary', detail: 'contains a NUL byte' }]);
@@ -40,7 +40,7 @@ describe('odd objects', () => {
     await putObjects(s3.store, SRC, names.map((name, index) => [`keys/${name}`, `zebra ${'yak '.repeat(index + 1)}`]));
     const { planUri, destination } = await plan('keys', 2, ['--per-file']);
     for (const index of [0, 1]) expect((await s3.run('migrate', ['--plan', planUri, '--index', String(index)])).code).toBe(0);
-    const result = JSON.parse((await s3.run('merge', ['--source', destination, '--output', 'json', '--min-count', '1'])).stdout);
+    const result = JSON.parse((await s3.run('merge', ['--destination', destination, '--format', 'json', '--min-count', '1'])).stdout);
     expect(result.words).toEqual([{ word: 'yak', count: 15 }, { word: 'zebra', count: 5 }]);
     const perFile = [];
     for await (const object of s3.store.list({ bucket: DST, key: `out-keys/` })) {
@@ -53,7 +53,7 @@ describe('odd objects', () => {
     const { planUri, destination, run } = await plan('nothing-here');
     expect(run.stdout).toContain('files        0');
     expect((await s3.run('migrate', ['--plan', planUri])).code).toBe(0);
-    const merge = await s3.run('merge', ['--source', destination]);
+    const merge = await s3.run('merge', ['--destination', destination]);
     expect(merge.code).toBe(0);
     expect(merge.stdout).toContain('0 words (0 distinct) in 0 files');
   });
@@ -106,11 +106,11 @@ describe('shards and plans', () => {
 
   it('names missing shard results (exit 5) unless --allow-partial', async () => {
     expect((await s3.run('migrate', ['--plan', planUri, '--index', '1'])).code).toBe(0);
-    const incomplete = await s3.run('merge', ['--source', destination]);
+    const incomplete = await s3.run('merge', ['--destination', destination]);
     expect(incomplete.code).toBe(5);
     expect(incomplete.errorLine).toMatch(/2 of 3 shard results missing \(shards 0, 2\)/);
     expect(incomplete.stdout).toBe('');
-    const partial = await s3.run('merge', ['--source', destination, '--allow-partial', '--output', 'json', '--min-count', '1']);
+    const partial = await s3.run('merge', ['--destination', destination, '--allow-partial', '--format', 'json', '--min-count', '1']);
     expect(partial.code).toBe(0);
     const result = JSON.parse(partial.stdout);
     expect(result).toMatchObject({ partial: true, missingShards: [0, 2] });
@@ -120,7 +120,7 @@ describe('shards and plans', () => {
   it('asks for --plan when several plans share a destination', async () => {
     const other = await s3.run('plan', ['--source', `s3://${SRC}/binary/`, '--destination', destination, '--plan', `s3://${DST}/plans/other.json`]);
     expect(other.code).toBe(0);
-    const merge = await s3.run('merge', ['--source', destination]);
+    const merge = await s3.run('merge', ['--destination', destination]);
     expect(merge.code).toBe(2);
     expect(merge.errorLine).toMatch(/several plans under s3:\/\/fail-results\/out-three\/ \(other-[0-9a-f]+, three-[0-9a-f]+\): pass --plan/);
   });
@@ -176,9 +176,9 @@ describe('bad flags', () => {
     ['migrate', ['--plan', 's3://d-b/p.json', '--concurrency', '0'], 2, /--concurrency must be between 1 and 256/],
     ['migrate', ['--plan', 's3://d-b/p.json', 'extra'], 2, /unexpected argument "extra"/],
     ['merge', [], 2, /--source is required/],
-    ['merge', ['--source', 's3://d-b/o/', '--output', 'xml'], 2, /--output must be one of table, json, csv/],
-    ['merge', ['--source', 's3://d-b/o/', '--top', 'ten'], 2, /--top must be a whole number/],
-    ['merge', ['--source', `s3://${DST}/empty/`], 3, /no wordbatch plan under s3:\/\/fail-results\/empty\//],
+    ['merge', ['--destination', 's3://d-b/o/', '--format', 'xml'], 2, /--format must be one of table, json, csv/],
+    ['merge', ['--destination', 's3://d-b/o/', '--top', 'ten'], 2, /--top must be a whole number/],
+    ['merge', ['--destination', `s3://${DST}/empty/`], 3, /no wordbatch plan under s3:\/\/fail-results\/empty\//],
   ])('%s %j exits %i with one clear line', async (program, args, code, message) => {
     const run = await s3.run(program, args);
     expect(run.code).toBe(code);

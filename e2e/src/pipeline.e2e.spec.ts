@@ -30,7 +30,7 @@ async function runPipeline(planName: string, shards: number, mergeArgs: string[]
     [...Array(shards).keys()].map((index) => s3.run('migrate', ['--plan', plan], { AWS_BATCH_JOB_ARRAY_INDEX: String(index) })),
   );
   for (const migration of migrations) expect(migration).toMatchObject({ code: 0 });
-  const merge = await s3.run('merge', ['--source', destination, ...mergeArgs]);
+  const merge = await s3.run('merge', ['--destination', destination, ...mergeArgs]);
   expect(merge.errorLine).toBeUndefined();
   expect(merge.code).toBe(0);
   return { plan, destination, planRun, migrations, merge };
@@ -38,7 +38,7 @@ async function runPipeline(planName: string, shards: number, mergeArgs: string[]
 
 describe('the pipeline on documents/', () => {
   it('ranks the words exactly as an independent count does', async () => {
-    const { merge, planRun } = await runPipeline('docs', 2, ['--output', 'json']);
+    const { merge, planRun } = await runPipeline('docs', 2, ['--format', 'json']);
     expect(planRun.stdout).toContain(`files        ${documents.length}`);
     expect(planRun.stdout).toContain('Submit migrate with array size 2');
     const result = JSON.parse(merge.stdout);
@@ -68,13 +68,13 @@ describe('the pipeline on documents/', () => {
   });
 
   it('is deterministic: the same input gives the same bytes', async () => {
-    const first = await runPipeline('again', 3, ['--output', 'csv']);
+    const first = await runPipeline('again', 3, ['--format', 'csv']);
     const shardKey = (index: number) => `again/${first.planRun.stdout.split('\n')[0].slice('Plan '.length)}/shards/shard-0000${index}.tsv`;
     const resultBefore = await readObject(s3.store, DST, shardKey(1));
     const rerun = await s3.run('migrate', ['--plan', first.plan, '--index', '1']);
     expect(rerun.code).toBe(0);
     expect(await readObject(s3.store, DST, shardKey(1))).toBe(resultBefore);
-    const second = await s3.run('merge', ['--source', first.destination, '--output', 'csv']);
+    const second = await s3.run('merge', ['--destination', first.destination, '--format', 'csv']);
     expect(second.stdout).toBe(first.merge.stdout);
     expect(second.stdout.split('\n')[0]).toBe('word,count');
   });

@@ -41,7 +41,7 @@ describe('at scale', () => {
     const filesPerShard = migrations.map((run) => run.logs.find((log) => log['event'] === 'Migrate:ShardDone')?.['files']);
     expect(filesPerShard.reduce((sum: number, files) => sum + Number(files), 0)).toBe(2_500);
 
-    const merge = await s3.run('merge', ['--source', `s3://${DST}/out/`, '--output', 'json', '--top', '1000', '--min-length', '1', '--min-count', '1', '--stopwords', '']);
+    const merge = await s3.run('merge', ['--destination', `s3://${DST}/out/`, '--format', 'json', '--top', '1000', '--min-length', '1', '--min-count', '1', '--stopwords', '']);
     const result = JSON.parse(merge.stdout);
     const expected = referenceCounts(objects.map(([, text]) => text));
     expect(Object.fromEntries(result.words.map((entry: { word: string; count: number }) => [entry.word, entry.count]))).toEqual(

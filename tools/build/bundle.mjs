@@ -23,7 +23,8 @@
 // StageError class, one logger), so identity and `instanceof` hold across the boundary.
 import { build } from 'esbuild';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 
 const projectRoot = process.argv[2];
@@ -39,7 +40,26 @@ const CHUNK_NAMESPACE = 'wordbatch-chunk';
 const LAZY_NAMESPACE = 'wordbatch-lazy';
 const SHARED_PREFIX = 'wordbatch-core:';
 
+/**
+ * `--version` of every program: the package version and the commit the bundle was built
+ * from (`+changes` when the work tree differed from it), put in as a constant.
+ */
+function buildVersion() {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const commit = git('rev-parse', '--short=12', 'HEAD');
+  const changed = commit !== undefined && git('status', '--porcelain', '--untracked-files=no') !== '';
+  return `${version} (commit ${commit ?? 'unknown'}${changed ? '+changes' : ''})`;
+}
+
 const common = {
+  define: { WORDBATCH_BUILD_VERSION: JSON.stringify(buildVersion()) },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,6 +1,6 @@
 import { codePointLength } from '@wordbatch/word-count';
 import { formatIndexRanges, type MergeResult } from './merge';
-import type { OutputFormat } from './options';
+import type { OutputFormat } from '@wordbatch/stage-commands';
 
 export function formatMergeResult(result: MergeResult, format: OutputFormat): string {
   switch (format) {

@@ -9,7 +9,7 @@ import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { serializeCountLines, WordCounts } from '@wordbatch/word-count';
 import { formatMergeNotes, formatMergeResult } from './format';
 import { formatIndexRanges, runMerge } from './merge';
-import { parseMergeOptions } from './options';
+import { parseMergeCommand as parseMergeOptions } from '@wordbatch/stage-commands';
 
 const DST = 'merge-dst';
 let server: LocalS3;

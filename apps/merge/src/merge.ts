@@ -16,7 +16,7 @@ import type { ObjectStore } from '@wordbatch/s3-store';
 import { TopWords, type WordCount } from '@wordbatch/word-count';
 import { findPlan } from './find-plan';
 import { mergeShardResults } from './merge-shard-results';
-import type { MergeOptions } from './options';
+import type { MergeOptions } from '@wordbatch/stage-commands';
 
 export interface MergeDeps {
   readonly store: ObjectStore;
@@ -62,7 +62,7 @@ export interface MergeResult {
 
 export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<MergeResult> {
   const started = Date.now();
-  const header = await findPlan(deps.store, options.source, options.plan, deps.signal);
+  const header = await findPlan(deps.store, options.destination, options.plan, deps.signal);
   const present = await listPresentShards(deps.store, header, deps.signal);
   const missingShards = [...Array(header.shardCount).keys()].filter((index) => !present.has(index));
   if (missingShards.length > 0 && !options.allowPartial) {

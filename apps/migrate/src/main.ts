@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { runStage, type StageProgram } from '@wordbatch/cli';
+import { renderHelp, runStage, type StageProgram } from '@wordbatch/cli';
 import type { PlanSettings } from '@wordbatch/plan-schema';
-import { MIGRATE_HELP, parseMigrateOptions, type MigrateOptions } from './options';
+import { MIGRATE_COMMAND, parseMigrateCommand, type MigrateOptions } from '@wordbatch/stage-commands';
 
 const program: StageProgram<MigrateOptions> = {
   name: 'migrate',
-  help: MIGRATE_HELP,
-  parse: parseMigrateOptions,
+  help: renderHelp(MIGRATE_COMMAND),
+  parse: parseMigrateCommand,
   async execute(options, { env, stdout, logger, signal }) {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
     const { withObjectStore } = await import('@wordbatch/s3-store');
@@ -23,7 +23,8 @@ const program: StageProgram<MigrateOptions> = {
 
 if (isMainThread) {
   const controller = new AbortController();
-  process.once('SIGTERM', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort('SIGTERM'));
+  process.once('SIGINT', () => controller.abort('SIGINT'));
   void runStage(program, {
     argv: process.argv.slice(2),
     env: process.env,

@@ -9,7 +9,7 @@ import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { formatIndexMap, parseShardTiming } from '@wordbatch/plan-schema';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { runMigrate } from './migrate';
-import { DEFAULT_PART_BYTES, DEFAULT_PARTS_IN_FLIGHT, DEFAULT_SPLIT_ABOVE_BYTES, type MigrateOptions } from './options';
+import { DEFAULT_PART_BYTES, DEFAULT_PARTS_IN_FLIGHT, DEFAULT_SPLIT_ABOVE_BYTES, type MigrateOptions } from '@wordbatch/stage-commands';
 
 const SOURCE = 'migrate-src';
 const RESULTS = 'migrate-dst';

@@ -26,7 +26,7 @@ import { countLargeObject, type LargeObjectReading } from './count-large-object'
 import { countObject, type ObjectOutcome } from './count-object';
 import type { ShardCounter } from './count-pool';
 import { InThreadCounter } from './in-thread-counter';
-import type { IndexChoice, MigrateOptions } from './options';
+import type { IndexChoice, MigrateOptions } from '@wordbatch/stage-commands';
 
 /** The timing is not worth holding a finished shard for longer than this. */
 const TIMING_WRITE_MS = 10_000;

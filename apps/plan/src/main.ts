@@ -1,10 +1,10 @@
-import { runStage, type StageProgram } from '@wordbatch/cli';
-import { PLAN_HELP, parsePlanOptions, type PlanOptions } from './options';
+import { renderHelp, runStage, type StageProgram } from '@wordbatch/cli';
+import { PLAN_COMMAND, parsePlanCommand, type PlanOptions } from '@wordbatch/stage-commands';
 
 const program: StageProgram<PlanOptions> = {
   name: 'plan',
-  help: PLAN_HELP,
-  parse: (argv) => parsePlanOptions(argv),
+  help: renderHelp(PLAN_COMMAND),
+  parse: (argv) => parsePlanCommand(argv),
   async execute(options, { env, stdout, logger, signal }) {
     // Loaded on demand so that --help and usage errors answer without loading the AWS SDK.
     const { withObjectStore } = await import('@wordbatch/s3-store');
@@ -15,7 +15,8 @@ const program: StageProgram<PlanOptions> = {
 };
 
 const controller = new AbortController();
-process.once('SIGTERM', () => controller.abort());
+process.once('SIGTERM', () => controller.abort('SIGTERM'));
+process.once('SIGINT', () => controller.abort('SIGINT'));
 void runStage(program, {
   argv: process.argv.slice(2),
   env: process.env,

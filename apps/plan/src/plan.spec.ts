@@ -8,7 +8,7 @@ import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { parsePlanHeader, parseShardList } from '@wordbatch/plan-schema';
 import { parseS3Path } from '@wordbatch/s3-path';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
-import { parsePlanOptions } from './options';
+import { parsePlanCommand as parsePlanOptions } from '@wordbatch/stage-commands';
 import { formatPlanSummary, runPlan } from './plan';
 
 const SRC = 'plan-src';
@@ -102,10 +102,10 @@ describe('runPlan', () => {
   });
 
   it('refuses a destination or plan inside the source before listing', async () => {
-    const inside = parsePlanOptions(['--source', `s3://${SRC}/docs`, '--destination', `s3://${SRC}/docs/out/`, '--plan', `s3://${DST}/p.json`]);
-    await expect(runPlan(inside, deps())).rejects.toThrow(UsageError);
-    const planInside = parsePlanOptions(['--source', `s3://${SRC}/`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${SRC}/p.json`]);
-    await expect(runPlan(planInside, deps())).rejects.toThrow(/--plan s3:\/\/plan-src\/p\.json lies inside the source/);
+    expect(() => parsePlanOptions(['--source', `s3://${SRC}/docs`, '--destination', `s3://${SRC}/docs/out/`, '--plan', `s3://${DST}/p.json`])).toThrow(UsageError);
+    expect(() => parsePlanOptions(['--source', `s3://${SRC}/`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${SRC}/p.json`])).toThrow(
+      /--plan s3:\/\/plan-src\/p\.json lies inside the source/,
+    );
   });
 
   it('refuses --per-file when an object has no writable per-file key', async () => {

@@ -18,10 +18,10 @@ import {
   type SkippedFile,
 } from '@wordbatch/plan-schema';
 import { balanceShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
-import { asFolder, formatS3Path, isWithin, relativeName, type S3Path } from '@wordbatch/s3-path';
+import { asFolder, formatS3Path, relativeName, type S3Path } from '@wordbatch/s3-path';
 import { unwritableKeyProblem, type ObjectStore } from '@wordbatch/s3-store';
 import { expectedTextBytes } from '@wordbatch/source-text';
-import type { PlanOptions } from './options';
+import { assertWritesOutsideSource, type PlanOptions } from '@wordbatch/stage-commands';
 
 export interface PlanDeps {
   readonly store: ObjectStore;
@@ -155,18 +155,6 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
   );
   const namedBy = input.kind === 'prefix' ? undefined : `${inputFlag(input)} ${inputUri(input)}`;
   return { header, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, input: namedBy, durationMs };
-}
-
-function assertWritesOutsideSource(source: S3Path, options: PlanOptions, shardLists: S3Path): void {
-  const destination = asFolder(options.destination);
-  if (isWithin(destination, source) || isWithin(source, destination)) {
-    throw new UsageError(
-      `--destination ${formatS3Path(destination)} overlaps the source ${formatS3Path(source)}; results must be written outside the data they count`,
-    );
-  }
-  if (isWithin(options.plan, source) || isWithin(shardLists, source)) {
-    throw new UsageError(`--plan ${formatS3Path(options.plan)} lies inside the source ${formatS3Path(source)}; write plans elsewhere`);
-  }
 }
 
 /** Every object below `source`, in key order. */

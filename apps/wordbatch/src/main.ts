@@ -1,48 +1,48 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runStage, type StageProgram } from '@wordbatch/cli';
-import { UsageError } from '@wordbatch/errors';
 import { retryFailedCommand, statusCommand, submitCommand } from './aws/commands';
-import { containerLauncher, processLauncher } from './local/launchers';
-import { LOCAL_HELP, parseLocalOptions, type LocalOptions } from './local/local-options';
+import { localCommand } from './local/local-command';
+import { chooseCommand, isStageCommand } from './top-level';
 import { reportCommand } from './report/report-command';
 
-const local: StageProgram<LocalOptions> = {
-  name: 'local',
-  help: LOCAL_HELP,
-  parse: parseLocalOptions,
-  async execute(options, { stdout, logger, signal }) {
-    const { runLocalPipeline } = await import('./local/local-run');
-    const launcher =
-      options.runtime === 'container'
-        ? containerLauncher(options.engine, options.imageTag, process.env)
-        : processLauncher(join(__dirname, '..'), process.execPath, process.env);
-    const progress = process.stderr.isTTY ? (text: string) => process.stderr.write(`\r\x1b[K${text}`) : undefined;
-    const result = await runLocalPipeline(options, { launcher, logger, signal, progress });
-    if (progress) process.stderr.write('\r\x1b[K');
-    stdout.write(result.output);
-    logger.info({ files: result.files, dataDir: result.dataDir, report: result.report }, 'Local:Done');
-    // On stderr: stdout carries only the results, which may be piped.
-    process.stderr.write(`wordbatch local: report: ${result.report}\n`);
-  },
-};
-
+const binDir = join(__dirname, '..');
 const commands: Record<string, StageProgram<never>> = {
-  local: local as StageProgram<never>,
+  local: localCommand({ binDir, nodePath: process.execPath, baseEnv: process.env, stderr: process.stderr, pid: process.pid, isRunning }) as StageProgram<never>,
   submit: submitCommand({ stderr: process.stderr }) as StageProgram<never>,
   status: statusCommand({ stderr: process.stderr }) as StageProgram<never>,
   'retry-failed': retryFailedCommand({ stderr: process.stderr }) as StageProgram<never>,
   report: reportCommand as StageProgram<never>,
 };
 
-const [command, ...rest] = process.argv.slice(2);
-const controller = new AbortController();
-process.once('SIGTERM', () => controller.abort());
-process.once('SIGINT', () => controller.abort());
-const program = commands[command ?? ''];
-if (program === undefined) {
-  process.stderr.write(`wordbatch: error: ${new UsageError(`unknown command "${command ?? ''}"; use one of: ${Object.keys(commands).join(', ')}`).message}\n`);
-  process.exit(2);
+/** Whether a process runs (signal 0 checks without sending anything; EPERM: it runs as someone else). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
-void runStage(program, { argv: rest, env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }).then(
-  (code) => process.exit(code),
-);
+
+const action = chooseCommand(process.argv.slice(2));
+if (action.kind !== 'command') {
+  (action.kind === 'error' ? process.stderr : process.stdout).write(action.text);
+  process.exitCode = action.kind === 'error' ? 2 : 0;
+} else if (isStageCommand(action.command)) {
+  // `wordbatch plan …` runs the stage's own bundle, as its image does; its exit code is ours.
+  const child = spawn(process.execPath, [join(binDir, action.command, 'main.js'), ...action.argv], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('close', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 143)));
+} else {
+  const controller = new AbortController();
+  process.once('SIGTERM', () => controller.abort('SIGTERM'));
+  process.once('SIGINT', () => controller.abort('SIGINT'));
+  void runStage(commands[action.command], {
+    argv: action.argv,
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+  }).then((code) => process.exit(code));
+}

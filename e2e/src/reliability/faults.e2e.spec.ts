@@ -127,7 +127,7 @@ describe('connections reset in the middle of a GetObject body', () => {
     const migrate = await Promise.all([0, 1, 2].map((index) => runStage('migrate', ['--plan', PIPELINE.plan, '--index', String(index)], env)));
     expect([plan.code, ...migrate.map((run) => run.code)]).toEqual([0, 0, 0, 0]);
     proxy.setRules({});
-    expect((await runStage('merge', ['--source', PIPELINE.destination, '--output', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''], env)).code).toBe(0);
+    expect((await runStage('merge', ['--destination', PIPELINE.destination, '--format', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''], env)).code).toBe(0);
 
     const sourceReads = proxy.log.slice(since).filter((request) => isSource(request) && request.operation === 'GetObject');
     for (const key of new Set(sourceReads.map((request) => request.key))) {
@@ -145,13 +145,13 @@ describe('connections reset in the middle of a GetObject body', () => {
   it('makes merge fail as retryable (75) when a shard result breaks, and a re-run gives the same result', async () => {
     const since = proxy.log.length;
     proxy.setRules({ resetBodyWhen: firstOnly(isShardResult) });
-    const merge = await runStage('merge', ['--source', PIPELINE.destination, '--output', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''], env);
+    const merge = await runStage('merge', ['--destination', PIPELINE.destination, '--format', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''], env);
     expect(merge.code).toBe(75);
     expect(merge.errorLine).toMatch(/^wordbatch merge: error: could not reach S3 for shard result s3:\/\/faults-results\/out\/.*\/shards\/shard-0000\d\.tsv \(ECONNRESET\)/);
     expect(merge.stdout).toBe('');
     countFaults(since);
     proxy.setRules({});
-    expect((await runStage('merge', ['--source', PIPELINE.destination, '--output', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''], env)).code).toBe(0);
+    expect((await runStage('merge', ['--destination', PIPELINE.destination, '--format', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''], env)).code).toBe(0);
     expectSameAsBaseline(await readOutputs(s3.store, DST, ''));
   });
 });
@@ -238,7 +238,7 @@ describe('SIGTERM (Batch cancel or timeout)', () => {
     const resultKey = [...baseline.keys()].find((key) => key.endsWith('/result.json')) ?? '';
     await deleteAll(s3.store, DST, resultKey);
     // --allow-partial: the migrate cases above removed a shard result.
-    const { run, stopMs } = await terminate('merge', ['--source', PIPELINE.destination, '--allow-partial'], isShardResult);
+    const { run, stopMs } = await terminate('merge', ['--destination', PIPELINE.destination, '--allow-partial'], isShardResult);
     expectStopped(run, stopMs, 'merge');
     expect(await exists(s3.store, DST, resultKey)).toBe(false);
   });
@@ -274,7 +274,7 @@ describe('the S3 endpoint down for a while', () => {
   it.each([
     ['migrate', ['--plan', PIPELINE.plan, '--index', '1'], /could not reach S3 for s3:\/\/faults-(source|results)\/\S+ \(ECONNREFUSED\)/],
     ['plan', ['--source', PIPELINE.source, '--destination', `s3://${DST}/down/`, '--plan', `s3://${DST}/plans/down.json`], /could not reach S3 for s3:\/\/faults-source\/corpus\/ \(ECONNREFUSED\)/],
-    ['merge', ['--source', PIPELINE.destination, '--allow-partial'], /could not reach S3 for s3:\/\/faults-results\/out\/ \(ECONNREFUSED\)/],
+    ['merge', ['--destination', PIPELINE.destination, '--allow-partial'], /could not reach S3 for s3:\/\/faults-results\/out\/ \(ECONNREFUSED\)/],
   ])('for good: %s gives up within its retry bound with a clear line and exit 75', async (program, args, message) => {
     await proxy.setDown(true);
     figures.outages++;

@@ -55,7 +55,7 @@ export interface PipelineOptions {
   readonly planFlags?: readonly string[];
 }
 
-export const MERGE_EVERYTHING = ['--output', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''];
+export const MERGE_EVERYTHING = ['--format', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''];
 
 export interface PipelineRuns {
   readonly plan: StageRun;
@@ -73,7 +73,7 @@ export async function runPipeline(options: PipelineOptions, env: Record<string, 
   const migrate = await Promise.all(
     Array.from({ length: options.shards }, (_, index) => runStage('migrate', ['--plan', options.plan, '--index', String(index)], env)),
   );
-  const merge = await runStage('merge', ['--source', options.destination, ...MERGE_EVERYTHING], env);
+  const merge = await runStage('merge', ['--destination', options.destination, ...MERGE_EVERYTHING], env);
   return { plan, migrate, merge };
 }
 

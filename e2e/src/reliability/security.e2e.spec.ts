@@ -73,7 +73,7 @@ describe('an untampered plan', () => {
   it('makes migrate and merge write only inside <destination>/<plan id>/', async () => {
     const since = proxy.log.length;
     expect((await runStage('migrate', ['--plan', PLAN], env)).code).toBe(0);
-    expect((await runStage('merge', ['--source', DESTINATION], env)).code).toBe(0);
+    expect((await runStage('merge', ['--destination', DESTINATION], env)).code).toBe(0);
     const writes = writesSince(since);
     expect(writes.map((request) => request.key).sort()).toEqual(
       [`out/${planId}/files/x.txt`, `out/${planId}/files/y.txt`, `out/${planId}/result.json`, `out/${planId}/shards/shard-00000.tsv`].sort(),
@@ -134,7 +134,7 @@ describe('a tampered plan', () => {
   it('copied under the destination but claiming another destination: merge refuses it (exit 2) and writes nothing', async () => {
     await s3.store.put({ bucket: DST, key: `out/${planId}/plan.json` }, JSON.stringify({ ...header, destination: `s3://sec-other/` }));
     const since = proxy.log.length;
-    const run = await runStage('merge', ['--source', DESTINATION], env);
+    const run = await runStage('merge', ['--destination', DESTINATION], env);
     figures.tamperedPlans++;
     figures.writesOutsideDestination += writesSince(since).length;
     expect(run.code).toBe(2);
@@ -164,7 +164,7 @@ describe('credentials and signatures', () => {
   it.each([
     ['plan', ['--source', SOURCE, '--destination', `s3://${DST}/creds/`, '--plan', `s3://${DST}/plans/creds.json`]],
     ['migrate', ['--plan', PLAN]],
-    ['merge', ['--source', DESTINATION]],
+    ['merge', ['--destination', DESTINATION]],
   ])('%s, refused by the server for unknown keys (exit 4), never prints them, even at LOG_LEVEL=trace', async (program, args) => {
     const run = await runStage(program, args, { ...env, ...CREDENTIALS, LOG_LEVEL: 'trace' });
     expect(run.code).toBe(4);

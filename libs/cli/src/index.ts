@@ -1,15 +1,12 @@
 export { forEachConcurrent } from './concurrency';
-export {
-  parseChoiceFlag,
-  parseFlags,
-  parseIntegerFlag,
-  parseS3Flag,
-  parseSizeFlag,
-  requireFlag,
-} from './flags';
-export type { FlagSpec, FlagSpecs, ParsedFlags } from './flags';
+// The command-line definitions live in a lib of their own, which the stage definitions (a lib)
+// may use; the apps keep importing them from here with the rest of the CLI plumbing.
+export * from '@wordbatch/command-line';
 export { createLogger, redactSecrets } from './logger';
 export type { Logger, LoggerOptions } from './logger';
 export { runStage } from './run-stage';
 export { megabytesPerSecond } from './throughput';
 export type { StageContext, StageIo, StageProgram } from './run-stage';
+export { LOG_LEVELS, takeCommonFlags } from './common-flags';
+export type { CommonFlags } from './common-flags';
+export { BUILD_VERSION } from './version';

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { exitCodeOf, StageError, TerminatedError } from '@wordbatch/errors';
-import { ExitCode } from '@wordbatch/errors';
+import { CommandLineError, ExitCode, exitCodeOf, StageError, TerminatedError } from '@wordbatch/errors';
+import { takeCommonFlags } from './common-flags';
 import { createLogger, redactSecrets, secretValuesOf } from './logger';
+import { BUILD_VERSION } from './version';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -11,7 +12,7 @@ export interface StageIo {
   readonly env: Env;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Aborted on SIGTERM: every S3 call and loop of the stage listens to it. */
+  /** Aborted on SIGTERM or SIGINT: every S3 call and loop of the stage listens to it. */
   readonly signal: AbortSignal;
 }
 
@@ -22,12 +23,16 @@ export interface StageContext {
   readonly stderr: NodeJS.WritableStream;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** --quiet: print results and errors only (no progress). */
+  readonly quiet: boolean;
 }
 
 /** A stage program: how to read its flags, and what to do with them. */
 export interface StageProgram<Options> {
+  /** As users type it after `wordbatch`: `plan`, `submit`. */
   readonly name: string;
-  readonly help: string;
+  /** Its --help: fixed, or chosen from the arguments (`submit plan --help`). */
+  readonly help: string | ((argv: readonly string[]) => string);
   parse(argv: readonly string[], env: Env): Options;
   execute(options: Options, context: StageContext): Promise<void>;
 }
@@ -53,37 +58,54 @@ function flushed(stream: NodeJS.WritableStream): Promise<void> {
 }
 
 async function runAndReport<Options>(program: StageProgram<Options>, io: StageIo): Promise<ExitCode> {
-  if (io.argv.includes('--help') || io.argv.includes('-h')) {
-    io.stdout.write(program.help);
+  let common;
+  try {
+    common = takeCommonFlags(io.argv, io.env);
+  } catch (error) {
+    io.stderr.write(`wordbatch ${program.name}: error: ${(error as Error).message}; see \`wordbatch ${program.name} --help\`\n`);
+    return exitCodeOf(error);
+  }
+  if (common.help) {
+    io.stdout.write(typeof program.help === 'string' ? program.help : program.help(common.argv));
     return ExitCode.Ok;
   }
+  if (common.version) {
+    io.stdout.write(`wordbatch ${program.name} ${BUILD_VERSION}\n`);
+    return ExitCode.Ok;
+  }
+  const env = common.env;
   const logger = createLogger({
     stage: program.name,
-    env: io.env,
+    env,
     destination: io.stderr,
     pretty: io.stderr.isTTY === true,
   });
+  let parsed = false;
   try {
-    const options = program.parse(io.argv, io.env);
-    await program.execute(options, { env: io.env, stdout: io.stdout, stderr: io.stderr, logger, signal: io.signal });
+    const options = program.parse(common.argv, env);
+    parsed = true;
+    await program.execute(options, { env, stdout: io.stdout, stderr: io.stderr, logger, signal: io.signal, quiet: common.quiet });
     return ExitCode.Ok;
   } catch (caught) {
-    const error = io.signal.aborted && !(caught instanceof StageError) ? new TerminatedError() : caught;
+    const error = io.signal.aborted && !(caught instanceof StageError) ? new TerminatedError(abortReasonOf(io.signal)) : caught;
     const exitCode = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
-    const secrets = secretValuesOf(io.env);
+    const secrets = secretValuesOf(env);
     // A stage error is one line by design, but it may quote an object key, and keys may hold
     // any character: control characters are shown escaped so the line stays one line.
     const oneLine = error instanceof StageError ? escapeControlCharacters(message) : message.split('\n')[0];
     const firstLine = redactSecrets(oneLine, secrets);
-    if (error instanceof StageError) {
-      logger.error({ exitCode, errorKind: error.name }, 'Stage:Failed');
-    } else {
-      logger.error({ exitCode, err: error }, 'Stage:Crashed');
-    }
-    const debug = io.env['LOG_LEVEL'] === 'debug' || io.env['LOG_LEVEL'] === 'trace';
+    // A usage error is the one line below and nothing else: the stage never started.
+    if (!(error instanceof StageError)) logger.error({ exitCode, err: error }, 'Stage:Crashed');
+    else if (parsed) logger.error({ exitCode, errorKind: error.name }, 'Stage:Failed');
+    const debug = env['LOG_LEVEL'] === 'debug' || env['LOG_LEVEL'] === 'trace';
     const detail = debug && error instanceof Error && error.stack ? `\n${redactSecrets(error.stack, secrets)}` : '';
-    const hint = error instanceof StageError ? '' : ' (unexpected: this is a bug; LOG_LEVEL=debug shows more)';
+    const hint =
+      error instanceof CommandLineError
+        ? `; see \`wordbatch ${program.name} --help\``
+        : error instanceof StageError
+          ? ''
+          : ' (unexpected: this is a bug; LOG_LEVEL=debug shows more)';
     io.stderr.write(`wordbatch ${program.name}: error: ${firstLine}${hint}${detail}\n`);
     return exitCode;
   }
@@ -100,4 +122,9 @@ function escapeControlCharacters(text: string): string {
     escaped += control ? (NAMED_ESCAPES[character] ?? `\\u${code.toString(16).padStart(4, '0')}`) : character;
   }
   return escaped;
+}
+
+/** The signal that stopped the run (the AbortController's reason, set by main.ts), SIGTERM when not said. */
+function abortReasonOf(signal: AbortSignal): 'SIGINT' | 'SIGTERM' {
+  return signal.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
 }

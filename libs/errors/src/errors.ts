@@ -13,10 +13,15 @@ export class StageError extends Error {
 
 /** A bad flag, URI, index or plan: never worth retrying. */
 export class UsageError extends StageError {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, ExitCode.Usage, options);
   }
+}
+
+/** A bad flag or argument: the message names it, and the program adds where to read its --help. */
+export class CommandLineError extends UsageError {
+  override readonly name: string = 'CommandLineError';
 }
 
 /** A bucket or object that is missing, or no longer what the plan recorded. */
@@ -49,11 +54,17 @@ export class TransientError extends StageError {
   }
 }
 
-/** The stage was asked to stop (SIGTERM) and did, leaving nothing half-written. */
+/**
+ * The stage was asked to stop and did, leaving nothing half-written: SIGTERM (Batch cancel or
+ * timeout) exits 143, SIGINT (Ctrl-C) 130, as shells report a process a signal ended.
+ */
 export class TerminatedError extends StageError {
   override readonly name = 'TerminatedError';
-  constructor(message = 'stopped by SIGTERM before finishing; nothing was written') {
-    super(message, ExitCode.Terminated);
+  constructor(signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM') {
+    super(
+      signal === 'SIGINT' ? 'interrupted (Ctrl-C) before finishing; nothing was written' : 'stopped by SIGTERM before finishing; nothing was written',
+      signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated,
+    );
   }
 }
 

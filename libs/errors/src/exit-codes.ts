@@ -17,6 +17,8 @@ export const ExitCode = {
   Incomplete: 5,
   /** Throttling, timeouts, 5xx after the SDK's own retries: worth retrying the job. */
   Transient: 75,
+  /** Interrupted by SIGINT (Ctrl-C) before finishing; nothing was written. */
+  Interrupted: 130,
   /** Stopped by SIGTERM (Batch cancel or timeout) before finishing; nothing was written. */
   Terminated: 143,
 } as const;

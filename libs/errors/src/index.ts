@@ -1,5 +1,6 @@
 export {
   AccessDeniedError,
+  CommandLineError,
   exitCodeOf,
   IncompleteResultsError,
   InputChangedError,

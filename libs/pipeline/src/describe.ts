@@ -1,3 +1,15 @@
+import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
+import {
+  formatMergeCommand,
+  formatMigrateCommand,
+  formatPlanCommand,
+  parseMergeCommand,
+  parseMigrateCommand,
+  parsePlanCommand,
+  type MergeFlagValues,
+  type MigrateFlagValues,
+  type PlanFlagValues,
+} from '@wordbatch/stage-commands';
 import { STAGES, type StageName } from './stages';
 
 /** One stage of a run: what to pass to its program, how many copies, and what it waits for. */
@@ -18,54 +30,38 @@ export interface PipelineRun {
   readonly stages: readonly StageInvocation[];
 }
 
-/** What the plan stage needs; `plan` is the resolved plan URI. */
-export interface PlanStageOptions {
-  readonly source: string;
-  readonly destination: string;
-  readonly plan: string;
+/** The flags of every stage, as their own definitions type them; each stage takes its own keys. */
+export type StageFlagValues = Partial<PlanFlagValues> & Partial<MigrateFlagValues> & Partial<MergeFlagValues>;
+
+/** What the plan stage needs: its flags, with the locations resolved and the shard count fixed. */
+export type PlanStageOptions = StageFlagValues & {
+  /** The folder to count; absent when plan reads a --manifest or --keys list instead. */
+  readonly source?: S3Path;
+  readonly destination: S3Path;
+  readonly plan: S3Path;
+  /** Fixed before planning, so the array size is known at submission. */
   readonly shards: number;
-  readonly tokenizer?: 'unicode' | 'whitespace';
-  readonly perFile?: boolean;
-  readonly include?: readonly string[];
-  readonly exclude?: readonly string[];
-}
+};
 
 /** What the migrate stage needs: one child per shard, or per entry of an index map. */
-export interface MigrateStageOptions {
-  readonly plan: string;
+export type MigrateStageOptions = StageFlagValues & {
+  readonly plan: S3Path;
   /** The number of children: the plan's shard count, or the index map's length. */
-  readonly shards: number;
-  readonly migrateConcurrency?: number;
-  /** s3://…/retries/retry-N.json: child i counts shard map[i] (see index-map.ts). */
-  readonly indexMap?: string;
-}
+  readonly arraySize: number;
+};
 
-export interface MergeStageOptions {
-  readonly destination: string;
-  readonly plan: string;
-  /** Extra merge flags (--top, --output, --min-length, ...), passed through as given. */
-  readonly mergeArgs?: readonly string[];
-}
+export type MergeStageOptions = StageFlagValues & { readonly destination: S3Path };
 
-export interface PipelineOptions {
-  /** s3://bucket/prefix to count. */
-  readonly source: string;
-  /** s3://bucket/folder/ for results. */
-  readonly destination: string;
+export type PipelineOptions = StageFlagValues & {
+  readonly source?: S3Path;
+  readonly destination: S3Path;
   /** The number of shards, fixed before planning so the array size is known at submission. */
   readonly shards: number;
   /** Names the run and its plan; letters, digits, `-` and `_`. */
   readonly name: string;
-  /** s3://…/NAME.json; default: plans/NAME.json in the destination's bucket. */
-  readonly plan?: string;
-  readonly tokenizer?: 'unicode' | 'whitespace';
-  readonly perFile?: boolean;
-  readonly include?: readonly string[];
-  readonly exclude?: readonly string[];
-  readonly migrateConcurrency?: number;
-  /** Extra merge flags (--top, --output, --min-length, ...), passed through as given. */
-  readonly mergeArgs?: readonly string[];
-}
+  /** Default: plans/NAME.json in the destination's bucket. */
+  readonly plan?: S3Path;
+};
 
 /** Run names become job and object names: 1-64 letters, digits, `-` or `_`, starting alphanumeric. */
 export const RUN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -78,36 +74,30 @@ export function assertRunName(name: string): void {
 }
 
 /** The plan location a run uses when none is given: `s3://<destination bucket>/plans/<name>.json`. */
-export function defaultPlanUri(destination: string, name: string): string {
-  const bucket = destination.replace(/^s3:\/\//, '').split('/')[0];
-  return `s3://${bucket}/plans/${name}.json`;
+export function defaultPlanUri(destination: S3Path, name: string): S3Path {
+  return { bucket: destination.bucket, key: `plans/${name}.json` };
 }
 
+/**
+ * Each describer writes the stage's command with the stage's own definition and reads it
+ * back with the stage's own parser and cross-checks, so a command that the stage would
+ * refuse fails here, before anything is uploaded or submitted, with the stage's own message.
+ */
 export function describePlanStage(options: PlanStageOptions): StageInvocation {
-  const args = [
-    '--source', options.source,
-    '--destination', options.destination,
-    '--plan', options.plan,
-    '--shards', String(options.shards),
-    ...(options.tokenizer ? ['--tokenizer', options.tokenizer] : []),
-    ...(options.perFile ? ['--per-file'] : []),
-    ...(options.include ?? []).flatMap((glob) => ['--include', glob]),
-    ...(options.exclude ?? []).flatMap((glob) => ['--exclude', glob]),
-  ];
+  const args = formatPlanCommand({ ...options, shardBytes: undefined });
+  parsePlanCommand(args);
   return { stage: STAGES.plan.name, args, arraySize: 1, dependsOn: [] };
 }
 
 export function describeMigrateStage(options: MigrateStageOptions): StageInvocation {
-  const args = [
-    '--plan', options.plan,
-    ...(options.migrateConcurrency ? ['--concurrency', String(options.migrateConcurrency)] : []),
-    ...(options.indexMap ? ['--index-map', options.indexMap] : []),
-  ];
-  return { stage: STAGES.migrate.name, args, arraySize: options.shards, dependsOn: [] };
+  const args = formatMigrateCommand({ ...options, index: undefined });
+  parseMigrateCommand(args, {});
+  return { stage: STAGES.migrate.name, args, arraySize: options.arraySize, dependsOn: [] };
 }
 
 export function describeMergeStage(options: MergeStageOptions): StageInvocation {
-  const args = ['--source', options.destination, '--plan', options.plan, ...(options.mergeArgs ?? [])];
+  const args = formatMergeCommand(options);
+  parseMergeCommand(args);
   return { stage: STAGES.merge.name, args, arraySize: 1, dependsOn: [] };
 }
 
@@ -117,11 +107,11 @@ export function describePipeline(options: PipelineOptions): PipelineRun {
   const plan = options.plan ?? defaultPlanUri(options.destination, options.name);
   return {
     name: options.name,
-    plan,
-    destination: options.destination,
+    plan: formatS3Path(plan),
+    destination: formatS3Path(options.destination),
     stages: [
       describePlanStage({ ...options, plan }),
-      { ...describeMigrateStage({ ...options, plan }), dependsOn: ['plan'] },
+      { ...describeMigrateStage({ ...options, plan, arraySize: options.shards }), dependsOn: ['plan'] },
       { ...describeMergeStage({ ...options, plan }), dependsOn: ['migrate'] },
     ],
   };

@@ -13,6 +13,7 @@ export type {
   PipelineOptions,
   PipelineRun,
   PlanStageOptions,
+  StageFlagValues,
   StageInvocation,
 } from './describe';
 export {
@@ -25,7 +26,7 @@ export {
 } from './naming';
 export type { BatchResourceNames } from './naming';
 export { stagesInDependencyOrder } from './order';
-export { baseRunName, describeRetry, retryNumberOfRunName, stageFlagValue } from './retry';
+export { baseRunName, describeRetry, retryNumberOfRunName } from './retry';
 export type { RetryOptions } from './retry';
 export { STAGE_NAMES, STAGES } from './stages';
 export type { StageCatalogEntry, StageName } from './stages';

@@ -5,7 +5,7 @@ describe('stagesInDependencyOrder', () => {
   const stage = (name: StageInvocation['stage'], dependsOn: StageInvocation['stage'][]): StageInvocation => ({ stage: name, args: [], arraySize: 1, dependsOn });
 
   it('puts every stage after the ones it waits for', () => {
-    const run = describePipeline({ source: 's3://src/a/', destination: 's3://dst/out/', shards: 2, name: 'r' });
+    const run = describePipeline({ source: { bucket: 'src', key: 'a/' }, destination: { bucket: 'dst', key: 'out/' }, shards: 2, name: 'r' });
     const reversed = [...run.stages].reverse();
     expect(stagesInDependencyOrder(reversed).map((invocation) => invocation.stage)).toEqual(['plan', 'migrate', 'merge']);
   });

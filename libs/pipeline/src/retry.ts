@@ -1,4 +1,6 @@
-import type { PipelineRun, StageInvocation } from './describe';
+import type { S3Path } from '@wordbatch/s3-path';
+import type { MergeFlagValues, MigrateFlagValues } from '@wordbatch/stage-commands';
+import { describeMergeStage, describeMigrateStage, type PipelineRun, type StageInvocation } from './describe';
 
 /** What a retry re-runs, taken from the failed run's own stage invocations. */
 export interface RetryOptions {
@@ -8,15 +10,15 @@ export interface RetryOptions {
   readonly retry: number;
   readonly plan: string;
   readonly destination: string;
-  /** The failed migrate's args and the shards to count again; absent when only merge failed. */
+  /** The failed migrate's flags (read back from its command) and the shards to count again; absent when only merge failed. */
   readonly migrate?: {
-    readonly args: readonly string[];
+    readonly flags: Partial<MigrateFlagValues> & { readonly plan: S3Path };
     /** The map listing those shards (child i counts shard map[i]). */
-    readonly indexMap: string;
+    readonly indexMap: S3Path;
     readonly shards: number;
   };
-  /** The failed run's merge args; absent when it had no merge job. */
-  readonly mergeArgs?: readonly string[];
+  /** The failed run's merge flags (read back from its command); absent when it had no merge job. */
+  readonly merge?: MergeFlagValues;
 }
 
 const RETRY_SUFFIX = /-retry(\d+)$/;
@@ -32,25 +34,6 @@ export function retryNumberOfRunName(runName: string): number {
   return match ? Number(match[1]) : 0;
 }
 
-/** The value of `--flag` in a stage's args (`--flag value` or `--flag=value`), if present. */
-export function stageFlagValue(args: readonly string[], flag: string): string | undefined {
-  for (let position = 0; position < args.length; position++) {
-    if (args[position] === `--${flag}`) return args[position + 1];
-    if (args[position].startsWith(`--${flag}=`)) return args[position].slice(flag.length + 3);
-  }
-  return undefined;
-}
-
-/** The args without `--flag value` / `--flag=value`. */
-function withoutFlag(args: readonly string[], flag: string): string[] {
-  const kept: string[] = [];
-  for (let position = 0; position < args.length; position++) {
-    if (args[position] === `--${flag}`) position++;
-    else if (!args[position].startsWith(`--${flag}=`)) kept.push(args[position]);
-  }
-  return kept;
-}
-
 /**
  * Describes a retry as a run of its own: migrate over an index map (a plain job for one
  * shard, an array otherwise), then merge. Every flag of the failed invocations is kept, but
@@ -63,16 +46,11 @@ export function describeRetry(options: RetryOptions): PipelineRun {
   const name = `${baseRunName(options.runName)}-retry${options.retry}`;
   const stages: StageInvocation[] = [];
   if (options.migrate) {
-    const args = withoutFlag(withoutFlag(options.migrate.args, 'index'), 'index-map');
-    stages.push({
-      stage: 'migrate',
-      args: [...args, '--index-map', options.migrate.indexMap],
-      arraySize: options.migrate.shards,
-      dependsOn: [],
-    });
+    const { flags, indexMap, shards } = options.migrate;
+    stages.push(describeMigrateStage({ ...flags, index: undefined, indexMap, arraySize: shards }));
   }
-  if (options.mergeArgs) {
-    stages.push({ stage: 'merge', args: [...options.mergeArgs], arraySize: 1, dependsOn: options.migrate ? ['migrate'] : [] });
+  if (options.merge) {
+    stages.push({ ...describeMergeStage(options.merge), dependsOn: options.migrate ? ['migrate'] : [] });
   }
   if (stages.length === 0) throw new RangeError('a retry re-runs migrate, merge or both');
   return { name, plan: options.plan, destination: options.destination, stages };

@@ -28,7 +28,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  */
 export function toStageError(error: unknown, what: string, signal?: AbortSignal): StageError {
   if (error instanceof StageError) return error;
-  if (signal?.aborted) return new TerminatedError();
+  if (signal?.aborted) return new TerminatedError(signal.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const name = shape.name ?? '';
   const status = shape.$metadata?.httpStatusCode;

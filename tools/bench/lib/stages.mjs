@@ -29,6 +29,6 @@ export async function migrate(dist, s3Env, planUri, index, options = {}) {
 
 /** Runs merge over a plan's shard results; returns its Merge:Done fields and the process figures. */
 export async function merge(dist, s3Env, source, planUri) {
-  const run = await runStageProcess(dist, 'merge', ['--source', source, '--plan', planUri, '--output', 'json', '--top', '10'], s3Env);
+  const run = await runStageProcess(dist, 'merge', ['--destination', source, '--plan', planUri, '--format', 'json', '--top', '10'], s3Env);
   return { ...run, done: logEvent(run, 'Merge:Done') };
 }

@@ -58,7 +58,7 @@ function progressReporter(deps: AwsCommandDeps, logger: Logger): { report: (snap
 async function reportRun(
   api: BatchApi,
   jobIds: readonly string[],
-  options: { readonly wait: boolean; readonly intervalSeconds: number },
+  options: { readonly wait: boolean; readonly interval: number },
   deps: AwsCommandDeps,
   context: StageContext,
 ): Promise<void> {
@@ -66,7 +66,7 @@ async function reportRun(
   let snapshot: RunSnapshot;
   try {
     snapshot = options.wait
-      ? await watchRun(api, jobIds, { sleep: deps.sleep ?? realSleep, intervalMs: options.intervalSeconds * 1000, signal: context.signal, onSnapshot: progress.report })
+      ? await watchRun(api, jobIds, { sleep: deps.sleep ?? realSleep, intervalMs: options.interval * 1000, signal: context.signal, onSnapshot: progress.report })
       : await describeRun(api, jobIds);
   } finally {
     progress.done();
@@ -153,7 +153,7 @@ async function readOutputs(file: string, deps: AwsCommandDeps): Promise<string> 
 
 /** `status`: one look at the run, or watching it with --wait. */
 export function status(options: StatusOptions, context: StageContext, deps: AwsCommandDeps): Promise<void> {
-  return withBatch(deps, context, (api) => reportRun(api, options.jobIds, options, deps, context));
+  return withBatch(deps, context, (api) => reportRun(api, options.job, options, deps, context));
 }
 
 /** `retry-failed`: re-runs the failed shards of a finished run over an index map, then merge. */
@@ -162,7 +162,7 @@ export async function retryFailed(options: RetryFailedOptions, context: StageCon
   try {
     const store = objectRetryStore(objects, context.signal);
     await withBatch(deps, context, async (api) => {
-      const snapshot = await describeRun(api, options.jobIds);
+      const snapshot = await describeRun(api, options.job);
       const plan = await planRetry(snapshot, api, store, options);
       if (plan === undefined) {
         context.stdout.write('Nothing to retry: every job of the run succeeded.\n');

@@ -2,6 +2,7 @@ import { BatchClient, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExitCode, StageError } from '@wordbatch/errors';
 import { describePipeline } from '@wordbatch/pipeline';
+import { parseS3Path } from '@wordbatch/s3-path';
 import { planSubmission, submitRun, type PartialSubmissionError } from './aws-executor';
 import { clientError, fakeSleep, testApi, throttled } from './batch-fakes.spec-helper';
 import { formatDryRun } from './render';
@@ -21,7 +22,7 @@ const target: BatchTarget = {
   logGroup: '/aws/batch/wordbatch',
 };
 
-const options = { source: 's3://corpus/books/', destination: 's3://results/out/', shards: 8, name: 'books', mergeArgs: ['--top', '20'] };
+const options = { source: parseS3Path('s3://corpus/books/'), destination: parseS3Path('s3://results/out/'), shards: 8, name: 'books', top: 20 };
 
 function sent(): SubmitJobCommandInput[] {
   return batch.commandCalls(SubmitJobCommand).map((call) => call.args[0].input);
@@ -52,7 +53,7 @@ describe('the AWS Batch executor', () => {
         jobName: 'books-merge',
         jobQueue: 'wordbatch-queue',
         jobDefinition: 'wordbatch-merge',
-        containerOverrides: { command: ['--source', 's3://results/out/', '--plan', 's3://results/plans/books.json', '--top', '20'] },
+        containerOverrides: { command: ['--destination', 's3://results/out/', '--plan', 's3://results/plans/books.json', '--top', '20'] },
         dependsOn: [{ jobId: 'id-2' }],
       },
     ]);

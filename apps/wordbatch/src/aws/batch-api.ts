@@ -80,7 +80,7 @@ function isServerOrNetwork(error: unknown): boolean {
 /** The error a user can act on, for a Batch call that failed for good. */
 export function toBatchError(error: unknown, operation: string, signal?: AbortSignal): StageError {
   if (error instanceof StageError) return error;
-  if (signal?.aborted) return new TerminatedError('stopped before AWS Batch answered');
+  if (signal?.aborted) return new TerminatedError(signal.reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
   const shape = shapeOf(error);
   const detail = (shape.message ?? String(error)).split('\n')[0];
   const status = shape.$metadata?.httpStatusCode;

@@ -153,7 +153,16 @@ describe('wordbatch submit', () => {
     [['--queue', 'q', ...RUN_FLAGS, '--name', 'bad name'], /--name must be/],
     [['--queue', 'q', ...RUN_FLAGS, '--share-identifier', 'team*'], /--share-identifier must be/],
     [['migrate', '--queue', 'q', '--plan', 's3://results/plans/docs.json'], /--shards is required/],
-    [['merge', '--queue', 'q', '--plan', 's3://r/p.json', '--destination', 's3://r/out/', '--source', 's3://x/'], /unknown flag --source/],
+    [['merge', '--queue', 'q', '--plan', 's3://r/p.json', '--destination', 's3://r/out/', '--source', 's3://x/'], /--destination was given more than once/],
+    [['merge', '--queue', 'q', '--plan', 's3://r/p.json', '--destination', 's3://r/out/', '--sotpwords', 'a'], /unknown flag --sotpwords \(did you mean --stopwords\?\)/],
+    // Merge's own checks run on what submit would hand it, before anything is submitted (also with --dry-run).
+    [['--queue', 'q', ...RUN_FLAGS, '--top', 'abc', '--dry-run'], /--top must be a whole number, got "abc"/],
+    [['--queue', 'q', ...RUN_FLAGS, '--top', '0', '--dry-run'], /--top must be between 1 and/],
+    [['--queue', 'q', ...RUN_FLAGS, '--format', 'yaml', '--dry-run'], /--format must be one of table, json, csv/],
+    [['--queue', 'q', ...RUN_FLAGS, '--output', 'yaml', '--dry-run'], /--format must be one of table, json, csv/],
+    [['--queue', 'q', ...RUN_FLAGS, '--min-count', 'abc', '--dry-run'], /--min-count must be a whole number/],
+    [['--queue', 'q', '--source', 's3://corpus/books/', '--destination', 's3://results/out/', '--shards', '-1', '--dry-run'], /--shards must be between 1 and 10000, got -1/],
+    [['--queue', 'q', '--source', 's3://corpus/books/', '--destination', 's3://corpus/books/out/', '--dry-run'], /overlaps the source/],
   ])('refuses %j as a usage error', async (argv, message) => {
     const { code, stderr } = await run(submitCommand, argv);
     expect(code).toBe(ExitCode.Usage);
@@ -180,7 +189,7 @@ const failedRun = () =>
     jobDetail('merge-id', 'books-merge', 'FAILED', {
       dependsOn: [{ jobId: 'migrate-id' }],
       statusReason: 'Dependent Job failed',
-      command: ['--source', 's3://dst/out/', '--plan', 's3://dst/plans/books.json'],
+      command: ['--destination', 's3://dst/out/', '--plan', 's3://dst/plans/books.json'],
     }),
     failedChild('migrate-id', 3, 3, 'migrate/default/t3'),
     failedChild('migrate-id', 7, 75, 'migrate/default/t7'),

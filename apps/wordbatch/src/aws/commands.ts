@@ -1,7 +1,7 @@
 import type { StageProgram } from '@wordbatch/cli';
 import type { AwsCommandDeps } from './command-deps';
 import { parseRetryFailedOptions, parseStatusOptions, RETRY_FAILED_HELP, STATUS_HELP, type RetryFailedOptions, type StatusOptions } from './run-options';
-import { parseSubmitOptions, SUBMIT_HELP, type SubmitOptions } from './submit-options';
+import { parseSubmitOptions, submitHelp, type SubmitOptions } from './submit-options';
 
 export type { AwsCommandDeps } from './command-deps';
 
@@ -10,7 +10,7 @@ export type { AwsCommandDeps } from './command-deps';
 export function submitCommand(deps: AwsCommandDeps): StageProgram<SubmitOptions> {
   return {
     name: 'submit',
-    help: SUBMIT_HELP,
+    help: submitHelp,
     parse: (argv) => parseSubmitOptions(argv),
     execute: async (options, context) => (await import('./actions')).submit(options, context, deps),
   };

@@ -1,8 +1,11 @@
 import { BatchClient, DescribeJobsCommand, ListJobsCommand, SubmitJobCommand, type JobDetail, type JobStatus, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
+import { flagName, parseCommandLine, type FlagSet } from '@wordbatch/cli';
 import { ExitCode, StageError } from '@wordbatch/errors';
+import { describePipeline } from '@wordbatch/pipeline';
 import type { PlanHeader } from '@wordbatch/plan-schema';
-import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
+import { formatS3Path, parseS3Path, type S3Path } from '@wordbatch/s3-path';
+import { MERGE_COMMAND as MERGE_COMMAND_LINE, MERGE_FLAGS, MIGRATE_COMMAND, MIGRATE_FLAGS } from '@wordbatch/stage-commands';
 import { jobDetail, testApi } from './batch-fakes.spec-helper';
 import { planRetry, submitRetry, type RetryStore } from './retry-failed';
 import { describeRun } from './watch';
@@ -62,7 +65,9 @@ function memoryStore(maps: Record<string, number[]> = {}): RetryStore & { readon
   };
 }
 
+/** As older versions wrote it: merge's --source is now --destination, still read as an alias. */
 const MERGE_COMMAND = ['--source', 's3://dst/out/', '--plan', PLAN, '--top', '20'];
+const RETRIED_MERGE_COMMAND = ['--destination', 's3://dst/out/', '--plan', PLAN, '--top', '20'];
 const plan = (status: JobStatus) => jobDetail('plan-id', 'books-plan', status, { statusReason: status === 'FAILED' ? 'Essential container in task exited' : undefined });
 const migrate = (status: JobStatus, extra: Partial<JobDetail> & { command?: string[] } = {}) =>
   jobDetail('migrate-id', 'books-migrate', status, {
@@ -72,11 +77,11 @@ const migrate = (status: JobStatus, extra: Partial<JobDetail> & { command?: stri
     shareIdentifier: 'teamA',
     ...extra,
   });
-const merge = (status: JobStatus, jobName = 'books-merge') =>
+const merge = (status: JobStatus, jobName = 'books-merge', command = MERGE_COMMAND) =>
   jobDetail('merge-id', jobName, status, {
     dependsOn: [{ jobId: 'migrate-id' }],
     statusReason: status === 'FAILED' ? 'Dependent Job failed' : undefined,
-    command: MERGE_COMMAND,
+    command,
     shareIdentifier: 'teamA',
   });
 
@@ -112,7 +117,7 @@ describe('retry-failed', () => {
         jobName: 'books-retry1-merge',
         jobQueue: 'arn:aws:batch:eu-west-1:123456789012:job-queue/wordbatch-queue',
         jobDefinition: 'wordbatch-merge',
-        containerOverrides: { command: MERGE_COMMAND },
+        containerOverrides: { command: RETRIED_MERGE_COMMAND },
         dependsOn: [{ jobId: 'retry-1' }],
         shareIdentifier: 'teamA',
       },
@@ -157,7 +162,7 @@ describe('retry-failed', () => {
         jobName: 'books-retry1-merge',
         jobQueue: 'arn:aws:batch:eu-west-1:123456789012:job-queue/wordbatch-queue',
         jobDefinition: 'wordbatch-merge',
-        containerOverrides: { command: MERGE_COMMAND },
+        containerOverrides: { command: RETRIED_MERGE_COMMAND },
       },
     ]);
   });
@@ -187,5 +192,37 @@ describe('retry-failed', () => {
     expect((error as StageError).exitCode).toBe(ExitCode.Usage);
     expect((error as StageError).message).toMatch(message);
     expect(sent()).toEqual([]);
+  });
+});
+
+describe('every flag of migrate and merge survives submit and retry-failed', () => {
+  /** Each flag at a valid value other than its default, so that the job command carries it. */
+  const samples = (flags: FlagSet, leaveOut: readonly string[]) =>
+    Object.fromEntries(Object.entries(flags).filter(([key]) => !leaveOut.includes(key)).map(([key, entry]) => [key, entry.sample]));
+
+  it('writes each flag into the job command, reads it back with the stage definition, and submits it again', async () => {
+    const migrateSamples = samples(MIGRATE_FLAGS, ['plan', 'index', 'indexMap']);
+    const mergeSamples = samples(MERGE_FLAGS, ['destination', 'plan']);
+    const run = describePipeline({
+      ...migrateSamples,
+      ...mergeSamples,
+      source: parseS3Path('s3://src/books/'),
+      destination: parseS3Path('s3://dst/out/'),
+      plan: parseS3Path(PLAN),
+      shards: 8,
+      name: 'books',
+    });
+    const [, migrateRun, mergeRun] = run.stages;
+    for (const key of Object.keys(migrateSamples)) expect(migrateRun.args).toContain(`--${flagName(key)}`);
+    for (const key of Object.keys(mergeSamples)) expect(mergeRun.args).toContain(`--${flagName(key)}`);
+
+    set(plan('SUCCEEDED'), migrate('FAILED', { command: [...migrateRun.args] }), merge('FAILED', 'books-merge', [...mergeRun.args]));
+    failedChildren('migrate-id', [1]);
+    await retryOf(memoryStore());
+    const [migrateRetry, mergeRetry] = sent().map((input) => input.containerOverrides?.command);
+    expect(migrateRetry).toEqual([...migrateRun.args, '--index-map', 's3://dst/out/p-books/retries/retry-1.json']);
+    expect(mergeRetry).toEqual(mergeRun.args);
+    expect(parseCommandLine(MIGRATE_COMMAND, migrateRetry ?? [])).toEqual({ ...migrateSamples, plan: parseS3Path(PLAN), index: undefined, indexMap: parseS3Path('s3://dst/out/p-books/retries/retry-1.json') });
+    expect(parseCommandLine(MERGE_COMMAND_LINE, mergeRetry ?? [])).toEqual({ ...mergeSamples, destination: parseS3Path('s3://dst/out/'), plan: parseS3Path(PLAN) });
   });
 });

@@ -1,4 +1,5 @@
-import { UsageError } from '@wordbatch/errors';
+import { parseCommandLine, type CommandLine, type FlagSet, type FlagValues } from '@wordbatch/cli';
+import { StageError, UsageError } from '@wordbatch/errors';
 import {
   baseRunName,
   batchResourceNames,
@@ -6,7 +7,6 @@ import {
   parseBatchJobName,
   retryNumberOfRunName,
   RUN_NAME_PATTERN,
-  stageFlagValue,
   STAGE_NAMES,
   type PipelineRun,
   type StageName,
@@ -22,7 +22,8 @@ import {
   retryNumberOfIndexMap,
   type PlanHeader,
 } from '@wordbatch/plan-schema';
-import { formatS3Path, parseS3Path, S3PathError, type S3Path } from '@wordbatch/s3-path';
+import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
+import { MERGE_COMMAND, MIGRATE_COMMAND } from '@wordbatch/stage-commands';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import type { BatchApi } from './batch-api';
 import { submitRun, type SubmittedJob } from './aws-executor';
@@ -76,13 +77,15 @@ function onlyJobOf(snapshot: RunSnapshot, stage: StageName): JobView | undefined
   return jobs[0];
 }
 
-function s3Arg(job: JobView, flag: string): S3Path | undefined {
-  const value = stageFlagValue(job.command, flag);
-  if (value === undefined) return undefined;
+/**
+ * A job's command read back with its stage's own definition: the flags that describePipeline
+ * wrote are the flags the retry gets, whatever flags the stage has (a test round-trips each).
+ */
+function commandFlags<F extends FlagSet>(job: JobView, command: CommandLine<F>): FlagValues<F> {
   try {
-    return parseS3Path(value);
+    return parseCommandLine(command, job.command);
   } catch (error) {
-    if (error instanceof S3PathError) throw new UsageError(`job ${job.jobId} has a bad --${flag}: ${error.message}`);
+    if (error instanceof StageError) throw new UsageError(`job ${job.jobId} (${job.stage ?? job.jobName}) has a command this version cannot read: ${error.message}`);
     throw error;
   }
 }
@@ -144,26 +147,26 @@ export async function planRetry(
   const last = merge ?? migrate;
   if (last === undefined) throw new UsageError('found no migrate or merge job in this run: pass the --job of its merge job');
 
-  const planUri = (migrate && s3Arg(migrate, 'plan')) ?? (merge && s3Arg(merge, 'plan'));
+  const migrateFlags = migrate && commandFlags(migrate, MIGRATE_COMMAND);
+  const mergeFlags = merge && commandFlags(merge, MERGE_COMMAND);
+  const planUri = migrateFlags?.plan ?? mergeFlags?.plan;
   const runName = runNameOf(last, planUri);
-  const previousMap = migrate && s3Arg(migrate, 'index-map');
+  const previousMap = migrateFlags?.indexMap;
   const retry = Math.max(retryNumberOfRunName(runName), (previousMap && retryNumberOfIndexMap(previousMap.key)) || 0) + 1;
   const target = retryTarget(snapshot.jobs, migrate?.status === 'FAILED' ? migrate : last, overrides);
-  const mergeArgs = merge ? merge.command : undefined;
-  const destination = (merge && stageFlagValue(merge.command, 'source')) ?? '';
+  const destination = mergeFlags ? formatS3Path(mergeFlags.destination) : '';
 
-  if (migrate === undefined || migrate.status === 'SUCCEEDED') {
-    const run = describeRetry({ runName, retry, plan: planUri ? formatS3Path(planUri) : '', destination, mergeArgs });
+  if (migrate === undefined || migrateFlags === undefined || migrate.status === 'SUCCEEDED') {
+    const run = describeRetry({ runName, retry, plan: planUri ? formatS3Path(planUri) : '', destination, merge: mergeFlags });
     return { run, target, failedChildren: [], shards: [] };
   }
 
-  if (planUri === undefined) throw new UsageError(`migrate job ${migrate.jobId} has no --plan in its command`);
   const failedChildren = migrate.arraySize === undefined ? [0] : await failedChildIndices(api, migrate.jobId);
   if (failedChildren.length === 0) {
     throw new UsageError(`migrate ${migrate.jobId} failed (${migrate.statusReason ?? 'no reason given'}) but none of its children did: submit the run again`);
   }
-  const header = await store.readPlanHeader(planUri);
-  const shards = await shardsOfChildren(migrate, failedChildren, previousMap, store);
+  const header = await store.readPlanHeader(migrateFlags.plan);
+  const shards = await shardsOfChildren(migrate, migrateFlags.index, failedChildren, previousMap, store);
   const beyond = shards.find((shardIndex) => shardIndex >= header.shardCount);
   if (beyond !== undefined) {
     throw new UsageError(`migrate ${migrate.jobId} counted shard ${beyond}, but plan ${header.id} has ${header.shardCount} shards`);
@@ -172,10 +175,10 @@ export async function planRetry(
   const run = describeRetry({
     runName,
     retry,
-    plan: formatS3Path(planUri),
+    plan: formatS3Path(migrateFlags.plan),
     destination: formatS3Path(header.destination),
-    migrate: { args: migrate.command, indexMap: formatS3Path(indexMap), shards: shards.length },
-    mergeArgs,
+    migrate: { flags: migrateFlags, indexMap, shards: shards.length },
+    merge: mergeFlags,
   });
   return { run, target, failedChildren, shards, indexMap };
 }
@@ -183,6 +186,7 @@ export async function planRetry(
 /** The shard each failed child counted: its own index, its --index, or its entry of an earlier map. */
 async function shardsOfChildren(
   migrate: JobView,
+  explicitIndex: number | undefined,
   children: readonly number[],
   previousMap: S3Path | undefined,
   store: RetryStore,
@@ -195,11 +199,7 @@ async function shardsOfChildren(
       return shardIndex;
     });
   }
-  const explicit = stageFlagValue(migrate.command, 'index');
-  if (migrate.arraySize === undefined && explicit !== undefined) {
-    if (!/^\d+$/.test(explicit)) throw new UsageError(`migrate ${migrate.jobId} has a bad --index "${explicit}"`);
-    return [Number(explicit)];
-  }
+  if (migrate.arraySize === undefined && explicitIndex !== undefined) return [explicitIndex];
   return [...children];
 }
 

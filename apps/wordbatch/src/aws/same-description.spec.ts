@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BatchClient, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describePipeline, type StageName } from '@wordbatch/pipeline';
+import { parseS3Path } from '@wordbatch/s3-path';
 import { runLocally, type StageLauncher } from '../local/local-executor';
 import { submitRun } from './aws-executor';
 import { testApi } from './batch-fakes.spec-helper';
@@ -34,15 +35,16 @@ describe('one pipeline description, two executors', () => {
     const run = describeSubmission(parseSubmitOptions(argv), new Date());
     expect(run).toEqual(
       describePipeline({
-        source: 's3://corpus/books/',
-        destination: 's3://results/out/',
+        source: parseS3Path('s3://corpus/books/'),
+        destination: parseS3Path('s3://results/out/'),
         shards: 3,
         name: 'books',
         tokenizer: 'whitespace',
         perFile: false,
         include: ['*.txt'],
         exclude: [],
-        mergeArgs: ['--top', '5', '--allow-partial'],
+        top: 5,
+        allowPartial: true,
       }),
     );
   });

@@ -1,4 +1,7 @@
+import { formatCommandLine, parseCommandLine, type FlagSet } from '@wordbatch/cli';
 import { ExitCode, StageError } from '@wordbatch/errors';
+import { formatS3Path, parseS3Path } from '@wordbatch/s3-path';
+import { MERGE_COMMAND, MERGE_FLAGS, MIGRATE_COMMAND, MIGRATE_FLAGS, PLAN_COMMAND, PLAN_FLAGS } from '@wordbatch/stage-commands';
 import { describeSubmission, parseSubmitOptions, timestampRunName } from './submit-options';
 import { parseInfraOutputs, resolveTarget } from './target';
 
@@ -17,7 +20,7 @@ describe('submit options', () => {
       stages: [
         {
           stage: 'plan',
-          args: ['--source', 's3://src/docs/', '--destination', 's3://dst/out/', '--plan', 's3://dst/plans/docs.json', '--shards', '2', '--tokenizer', 'unicode'],
+          args: ['--source', 's3://src/docs/', '--destination', 's3://dst/out/', '--plan', 's3://dst/plans/docs.json', '--shards', '2'],
           arraySize: 1,
           dependsOn: [],
         },
@@ -28,7 +31,7 @@ describe('submit options', () => {
       now,
     );
     expect(merge.name).toBe('docs');
-    expect(merge.stages).toEqual([{ stage: 'merge', args: ['--source', 's3://dst/out/', '--plan', 's3://dst/plans/docs.json', '--top', '20'], arraySize: 1, dependsOn: [] }]);
+    expect(merge.stages).toEqual([{ stage: 'merge', args: ['--destination', 's3://dst/out/', '--plan', 's3://dst/plans/docs.json', '--top', '20'], arraySize: 1, dependsOn: [] }]);
   });
 
   it('takes the --depends-on ids of a stage, and no --depends-on for the whole run', () => {
@@ -75,5 +78,35 @@ describe('where to submit', () => {
     expect(error?.exitCode).toBe(ExitCode.Usage);
     expect(error?.message).toMatch(/^--infra-outputs out.json: job_definition_names: /);
     expect(() => parseInfraOutputs('not json', 'out.json')).toThrow(/terraform output -json > out.json/);
+  });
+});
+
+describe('submit takes every flag of every stage by reference', () => {
+  const samples = (flags: FlagSet, leaveOut: readonly string[]) =>
+    Object.fromEntries(Object.entries(flags).filter(([key]) => !leaveOut.includes(key)).map(([key, entry]) => [key, entry.sample]));
+
+  it('hands each stage flag to its stage, where the stage parser reads the same value', () => {
+    // --manifest is the other input (it excludes --source and --keys): checked on its own below.
+    const planValues = {
+      ...samples(PLAN_FLAGS, ['shardBytes', 'source', 'destination', 'plan', 'manifest']),
+      source: parseS3Path('s3://src/docs/'),
+      destination: parseS3Path('s3://dst/out/'),
+    };
+    const migrateValues = samples(MIGRATE_FLAGS, ['plan', 'index', 'indexMap']);
+    const mergeValues = samples(MERGE_FLAGS, ['destination', 'plan']);
+    const argv = [
+      '--queue', 'q', '--name', 'docs',
+      ...formatCommandLine(PLAN_COMMAND, planValues),
+      ...formatCommandLine(MIGRATE_COMMAND, migrateValues),
+      ...formatCommandLine(MERGE_COMMAND, mergeValues),
+    ];
+    const [plan, migrate, merge] = describeSubmission(parseSubmitOptions(argv), now).stages;
+    const planFile = parseS3Path('s3://dst/plans/docs.json');
+    expect(parseCommandLine(PLAN_COMMAND, plan.args)).toEqual({ ...planValues, plan: planFile, shardBytes: undefined, manifest: undefined });
+    const manifest = parseS3Path('s3://inv/src/daily/manifest.json');
+    const [fromManifest] = describeSubmission(parseSubmitOptions(['--queue', 'q', '--name', 'docs', '--manifest', formatS3Path(manifest), '--destination', 's3://dst/out/']), now).stages;
+    expect(parseCommandLine(PLAN_COMMAND, fromManifest.args)).toMatchObject({ manifest, source: undefined, keys: undefined });
+    expect(parseCommandLine(MIGRATE_COMMAND, migrate.args)).toEqual({ ...migrateValues, plan: planFile, index: undefined, indexMap: undefined });
+    expect(parseCommandLine(MERGE_COMMAND, merge.args)).toEqual({ ...mergeValues, destination: parseS3Path('s3://dst/out/'), plan: planFile });
   });
 });

@@ -1,5 +1,7 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { forEachConcurrent, type Logger } from '@wordbatch/cli';
 import { UsageError } from '@wordbatch/errors';
 import { startLocalS3 } from '@wordbatch/local-s3';
@@ -20,29 +22,47 @@ export interface LocalRunDeps {
   readonly signal: AbortSignal;
   /** Progress for a person at a terminal; absent when nobody watches. */
   readonly progress?: (text: string) => void;
+  /** This process's id (names its run folder), and whether another process still runs. */
+  readonly pid: number;
+  readonly isRunning: (pid: number) => boolean;
 }
 
 export interface LocalRunResult {
   readonly output: string;
   readonly files: number;
-  readonly dataDir: string;
-  /** The HTML report of the run (`wordbatch report`), written while the embedded server still runs. */
+  /** This run's folder under --data-dir: the embedded server's data and the stage logs. */
+  readonly runDir: string;
+  /** Where result.json (and per-file results under files/) were copied. */
+  readonly resultsDir: string;
+  /** The HTML report of the run (`wordbatch report`), in the results folder. */
   readonly report: string;
 }
 
-/** The report's file name in the data folder; the next run overwrites it. */
+/** The report's file name in the results folder; the next run into the same folder overwrites it. */
 export const REPORT_FILE = 'report.html';
 
 /**
  * Runs the pipeline on a local folder: starts the embedded S3 server, uploads the folder to
- * a source bucket, then runs plan, the migrate children and merge exactly as on AWS Batch.
+ * a source bucket, then runs plan, the migrate children and merge exactly as on AWS Batch,
+ * and copies the results out of the server, which is gone when the run ends.
  */
 export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps): Promise<LocalRunResult> {
-  const files = await listFiles(options.folder);
-  const s3Dir = join(options.dataDir, 's3');
-  const logDir = join(options.dataDir, 'logs');
-  // Only the folders this command creates are emptied: --data-dir may point anywhere.
-  await Promise.all([rm(s3Dir, { recursive: true, force: true }), rm(logDir, { recursive: true, force: true })]);
+  // Described (and so checked by each stage's own parser) before anything is started or uploaded.
+  const run = describePipeline({
+    ...options.stageFlags,
+    source: { bucket: SOURCE_BUCKET, key: '' },
+    destination: { bucket: RESULTS_BUCKET, key: RESULTS_PREFIX },
+    shards: options.shards,
+    name: 'local',
+  });
+  const runDir = join(options.dataDir, `run-${deps.pid}`);
+  const resultsDir = options.out ?? join(runDir, 'results');
+  // Our own folders are never input, should they lie inside the folder counted.
+  const files = await listFiles(options.folder, [options.dataDir, resultsDir]);
+  await removeFinishedRuns(options.dataDir, deps);
+  const s3Dir = join(runDir, 's3');
+  const logDir = join(runDir, 'logs');
+  await rm(runDir, { recursive: true, force: true });
   const server = await startLocalS3({ directory: s3Dir, buckets: [SOURCE_BUCKET, RESULTS_BUCKET] });
   const store = new ObjectStore(createS3Client(server.env));
   try {
@@ -59,18 +79,8 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
       deps.signal,
     );
     deps.logger.info({ files: files.length, folder: options.folder, endpoint: server.endpoint }, 'Local:Uploaded');
+    if (files.length === 0) deps.logger.warn({ folder: options.folder }, 'Local:EmptyFolder');
 
-    const run = describePipeline({
-      source: `s3://${SOURCE_BUCKET}/`,
-      destination: `s3://${RESULTS_BUCKET}/${RESULTS_PREFIX}`,
-      shards: options.shards,
-      name: 'local',
-      tokenizer: options.tokenizer,
-      perFile: options.perFile,
-      include: options.include,
-      exclude: options.exclude,
-      mergeArgs: options.mergeArgs,
-    });
     const output = await runLocally(run, {
       launcher: deps.launcher,
       env: server.env,
@@ -79,21 +89,54 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
       signal: deps.signal,
       onProgress: (event: ProgressEvent) => deps.progress?.(`${event.stage} ${event.done}/${event.total}`),
     });
+    await copyResults(store, resultsDir, deps.signal);
+    // Written while the embedded server still runs: the report reads the shard headers and timings from it.
     const results = s3RunFolder(store, { bucket: RESULTS_BUCKET, key: RESULTS_PREFIX }, deps.signal);
-    const report = await writeRunReport(results, () => join(options.dataDir, REPORT_FILE), deps.signal);
-    return { output, files: files.length, dataDir: options.dataDir, report: report.path };
+    const report = await writeRunReport(results, () => join(resultsDir, REPORT_FILE), deps.signal);
+    return { output, files: files.length, runDir, resultsDir, report: report.path };
   } finally {
     store.destroy();
     await server.close();
   }
 }
 
-async function listFiles(folder: string): Promise<string[]> {
+/**
+ * Empties the run folders of runs that have ended (their process is gone), leaving those of
+ * runs still going: two local runs at once each have their own folder and server.
+ */
+async function removeFinishedRuns(dataDir: string, deps: LocalRunDeps): Promise<void> {
+  const entries = await readdir(dataDir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const pid = /^run-(\d+)$/.exec(entry.name)?.[1];
+    if (entry.isDirectory() && pid !== undefined && Number(pid) !== deps.pid && !deps.isRunning(Number(pid))) {
+      await rm(join(dataDir, entry.name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** result.json and the per-file results (files/…), from the results bucket to a folder the user can open. */
+async function copyResults(store: ObjectStore, resultsDir: string, signal: AbortSignal): Promise<void> {
+  await rm(join(resultsDir, 'files'), { recursive: true, force: true });
+  await mkdir(resultsDir, { recursive: true });
+  for await (const object of store.list({ bucket: RESULTS_BUCKET, key: RESULTS_PREFIX }, signal)) {
+    // out/<plan id>/result.json and out/<plan id>/files/<name>; one plan per local run.
+    const [, , kind, ...rest] = object.key.split('/');
+    const target = kind === 'result.json' && rest.length === 0 ? join(resultsDir, 'result.json') : kind === 'files' ? join(resultsDir, 'files', ...rest) : undefined;
+    if (target === undefined) continue;
+    await mkdir(dirname(target), { recursive: true });
+    const opened = await store.open({ bucket: RESULTS_BUCKET, key: object.key }, { signal });
+    await pipeline(opened.body, createWriteStream(target), { signal });
+  }
+}
+
+async function listFiles(folder: string, ownFolders: readonly string[]): Promise<string[]> {
   const info = await stat(folder).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`FOLDER ${folder} is not a directory`);
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const isOwn = (file: string) => ownFolders.some((own) => file === own || file.startsWith(`${own}${sep}`));
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .filter((file) => !isOwn(file))
     .sort();
 }

@@ -36,7 +36,7 @@ describe('flag values', () => {
     expect(parseIntegerFlag('12', 'shards', 1, 10_000)).toBe(12);
     expect(() => parseIntegerFlag('0', 'shards', 1, 10_000)).toThrow('--shards must be between 1 and 10000, got 0');
     expect(() => parseIntegerFlag('1.5', 'shards', 1, 10)).toThrow('must be a whole number');
-    expect(() => parseIntegerFlag('-1', 'shards', 1, 10)).toThrow('must be a whole number');
+    expect(() => parseIntegerFlag('-1', 'shards', 1, 10)).toThrow('--shards must be between 1 and 10, got -1');
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseS3Path, S3PathError, type S3Path } from '@wordbatch/s3-path';
-import { UsageError } from '@wordbatch/errors';
+import { CommandLineError } from '@wordbatch/errors';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -34,19 +34,19 @@ export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: 
       tokens: true,
     });
     if (positionals.length > 0) {
-      throw new UsageError(`unexpected argument "${positionals[0]}" (flags take the form --name value)`);
+      throw new CommandLineError(`unexpected argument "${positionals[0]}" (flags take the form --name value)`);
     }
     // parseArgs keeps the last of a repeated flag; a second --plan is more likely a mistake.
     const seen = new Set<string>();
     for (const token of tokens) {
       if (token.kind !== 'option' || specs[token.name]?.multiple) continue;
-      if (seen.has(token.name)) throw new UsageError(`--${token.name} was given more than once`);
+      if (seen.has(token.name)) throw new CommandLineError(`--${token.name} was given more than once`);
       seen.add(token.name);
     }
     return values as unknown as ParsedFlags<S>;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(describeParseArgsError(error));
+    if (error instanceof CommandLineError) throw error;
+    throw new CommandLineError(describeParseArgsError(error));
   }
 }
 
@@ -66,18 +66,19 @@ function describeParseArgsError(error: unknown): string {
 
 /** The value of a required flag, or a usage error naming it. */
 export function requireFlag(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`);
+  if (value === undefined || value === '') throw new CommandLineError(`--${flag} is required`);
   return value;
 }
 
 /** Parses a whole number in [min, max], naming the flag on failure. */
 export function parseIntegerFlag(value: string, flag: string, min: number, max: number): number {
+  if (/^-\d+$/.test(value.trim())) throw new CommandLineError(`--${flag} must be between ${min} and ${max}, got ${value.trim()}`);
   if (!/^\d+$/.test(value.trim())) {
-    throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+    throw new CommandLineError(`--${flag} must be a whole number, got "${value}"`);
   }
   const parsed = Number(value.trim());
   if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`--${flag} must be between ${min} and ${max}, got ${value}`);
+    throw new CommandLineError(`--${flag} must be between ${min} and ${max}, got ${value}`);
   }
   return parsed;
 }
@@ -96,11 +97,11 @@ export function parseSizeFlag(value: string, flag: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(value);
   const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
   if (!match || unit === undefined) {
-    throw new UsageError(`--${flag} must be a size such as 512MiB or 4GiB, got "${value}"`);
+    throw new CommandLineError(`--${flag} must be a size such as 512MiB or 4GiB, got "${value}"`);
   }
   const bytes = Math.round(Number(match[1]) * unit);
   if (bytes < 1 || !Number.isSafeInteger(bytes)) {
-    throw new UsageError(`--${flag} must be at least 1 byte, got "${value}"`);
+    throw new CommandLineError(`--${flag} must be at least 1 byte, got "${value}"`);
   }
   return bytes;
 }
@@ -108,7 +109,7 @@ export function parseSizeFlag(value: string, flag: string): number {
 /** Checks a value against a fixed set of choices. */
 export function parseChoiceFlag<T extends string>(value: string, flag: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got "${value}"`);
+  throw new CommandLineError(`--${flag} must be one of ${choices.join(', ')}, got "${value}"`);
 }
 
 /** Parses a required `s3://bucket/key` flag, naming the flag on failure. */
@@ -116,7 +117,7 @@ export function parseS3Flag(value: string | undefined, flag: string): S3Path {
   try {
     return parseS3Path(requireFlag(value, flag));
   } catch (error) {
-    if (error instanceof S3PathError) throw new UsageError(`--${flag}: ${error.message}`);
+    if (error instanceof S3PathError) throw new CommandLineError(`--${flag}: ${error.message}`);
     throw error;
   }
 }

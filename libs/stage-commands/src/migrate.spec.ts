@@ -1,5 +1,5 @@
 import { UsageError } from '@wordbatch/errors';
-import { parseMigrateOptions } from './options';
+import { parseMigrateCommand as parseMigrateOptions } from './migrate';
 
 describe('parseMigrateOptions --index-map', () => {
   it('reads the map location as an S3 path next to the index', () => {

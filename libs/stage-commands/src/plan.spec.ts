@@ -1,5 +1,5 @@
 import { DEFAULT_TEXT_SETTINGS } from '@wordbatch/plan-schema';
-import { DEFAULT_SHARD_BYTES, parsePlanOptions } from './options';
+import { DEFAULT_SHARD_BYTES, parsePlanCommand as parsePlanOptions } from './plan';
 
 const required = ['--source', 's3://src-b/docs', '--destination', 's3://dst-b/out/', '--plan', 's3://dst-b/plans/p.json'];
 
@@ -62,7 +62,7 @@ describe('parsePlanOptions', () => {
   it.each([
     [['--destination', 's3://dst-b/out/', '--plan', 's3://dst-b/p.json'], '--source is required (or --manifest, or --keys)'],
     [[...required, '--manifest', 's3://inv/manifest.json'], '--manifest cannot be combined with --source'],
-    [[...required.slice(2), '--manifest', 's3://inv/manifest.json', '--keys', 's3://l/k.csv'], '--manifest cannot be combined with --keys'],
+    [[...required.slice(2), '--manifest', 's3://inv/manifest.json', '--keys', 's3://lists/k.csv'], '--manifest cannot be combined with --keys'],
     [[...required, '--allow-missing'], '--allow-missing applies to --manifest and --keys only'],
     [[...required.slice(2), '--keys', 'lists/todo.csv'], '--keys'],
     [[...required, '--shards', '2', '--shard-bytes', '1G'], 'cannot be used together'],

@@ -1,0 +1,58 @@
+import { CommandLineError } from '@wordbatch/errors';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the flags every program takes (see COMMON_FLAGS) asked for, and the arguments left for the program. */
+export interface CommonFlags {
+  readonly argv: readonly string[];
+  /** The environment with --endpoint-url, --region, --profile and --quiet applied. */
+  readonly env: Env;
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly quiet: boolean;
+}
+
+/**
+ * The AWS CLI's flags, mapped onto the standard environment the SDK reads, so a flag and its
+ * variable are one setting (the flag wins, as in the AWS CLI). --endpoint-url is the one
+ * endpoint of the command, as in the AWS CLI: every service of the program uses it.
+ */
+const AWS_FLAG_VARIABLES: Readonly<Record<string, readonly string[]>> = {
+  'endpoint-url': ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_BATCH'],
+  region: ['AWS_REGION'],
+  profile: ['AWS_PROFILE'],
+};
+
+/** The levels pino knows; anything else in LOG_LEVEL is a usage error, not a surprise. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Takes the common flags off `argv` (they may stand anywhere) and applies them to a copy of `env`. */
+export function takeCommonFlags(argv: readonly string[], env: Env): CommonFlags {
+  const rest: string[] = [];
+  const overrides: Record<string, string> = {};
+  let help = false;
+  let version = false;
+  let quiet = false;
+  for (let position = 0; position < argv.length; position++) {
+    const argument = argv[position];
+    if (argument === '--help' || argument === '-h') help = true;
+    else if (argument === '--version') version = true;
+    else if (argument === '--quiet') quiet = true;
+    else {
+      const match = /^--(endpoint-url|region|profile)(?:=(.*))?$/.exec(argument);
+      if (!match) {
+        rest.push(argument);
+        continue;
+      }
+      const value = match[2] ?? argv[++position];
+      if (value === undefined || value === '' || value.startsWith('--')) throw new CommandLineError(`--${match[1]} needs a value`);
+      for (const variable of AWS_FLAG_VARIABLES[match[1]]) overrides[variable] = value;
+    }
+  }
+  if (quiet) overrides['LOG_LEVEL'] = 'error';
+  const level = overrides['LOG_LEVEL'] ?? env['LOG_LEVEL'];
+  if (level !== undefined && level !== '' && !(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new CommandLineError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  }
+  return { argv: rest, env: { ...env, ...overrides }, help, version, quiet };
+}
