@@ -159,7 +159,10 @@ describe('bad plans', () => {
 
 describe('bad flags', () => {
   it.each<[string, string[], number, RegExp]>([
-    ['plan', [], 2, /--source is required/],
+    ['plan', [], 2, /--destination and --plan are required/],
+    ['plan', ['--destination', 's3://d-b/o/', '--plan', 's3://d-b/p.json'], 2, /--source is required \(or --manifest, or --keys\)/],
+    ['plan', ['--sorce', 's3://s-b/'], 2, /unknown flag --sorce \(did you mean --source\?\); see `wordbatch plan --help`/],
+    ['plan', ['--source', 's3://s-b/', '--destination', 's3://d-b/o/', '--plan', 's3://d-b/p.json', '--shards', '-1'], 2, /--shards must be between 1 and 10000, got -1/],
     ['plan', ['--source', 'bucket/x', '--destination', 's3://d-b/o/', '--plan', 's3://d-b/p.json'], 2, /--source: "bucket\/x" is not an S3 URI/],
     ['plan', ['--source', 's3://Bad_Bucket/', '--destination', 's3://d-b/o/', '--plan', 's3://d-b/p.json'], 2, /--source: .* invalid bucket name/],
     ['plan', ['--source', 's3://s-b/', '--destination', 's3://d-b/o/', '--plan', 's3://d-b/p.txt'], 2, /--plan must name a \.json object/],
@@ -171,11 +174,12 @@ describe('bad flags', () => {
     ['plan', ['--source', 's3://no-such-bucket/', '--destination', 's3://d-b/o/', '--plan', 's3://d-b/p.json'], 3, /bucket of s3:\/\/no-such-bucket\/ does not exist/],
     ['plan', ['--frobnicate'], 2, /unknown flag --frobnicate/],
     ['migrate', ['--plan'], 2, /--plan needs a value/],
-    ['migrate', ['--plan', 's3://d-b/p.json', '--index', '-1'], 2, /--index needs a value \(write --index=VALUE/],
-    ['migrate', ['--plan', 's3://d-b/p.json', '--index=-1'], 2, /--index must be a shard index/],
+    ['migrate', ['--plan', 's3://d-b/p.json', '--index', '-1'], 2, /--index must be between 0 and 9999, got -1/],
+    ['migrate', ['--plan', 's3://d-b/p.json', '--index=-1'], 2, /--index must be between 0 and 9999, got -1/],
     ['migrate', ['--plan', 's3://d-b/p.json', '--concurrency', '0'], 2, /--concurrency must be between 1 and 256/],
     ['migrate', ['--plan', 's3://d-b/p.json', 'extra'], 2, /unexpected argument "extra"/],
-    ['merge', [], 2, /--source is required/],
+    ['merge', [], 2, /--destination is required/],
+    ['merge', ['--destination', 's3://d-b/o/', '--top', '0'], 2, /--top must be between 1 and 1000000000, got 0/],
     ['merge', ['--destination', 's3://d-b/o/', '--format', 'xml'], 2, /--format must be one of table, json, csv/],
     ['merge', ['--destination', 's3://d-b/o/', '--top', 'ten'], 2, /--top must be a whole number/],
     ['merge', ['--destination', `s3://${DST}/empty/`], 3, /no wordbatch plan under s3:\/\/fail-results\/empty\//],

@@ -112,11 +112,15 @@ export function parseCommandLine<F extends FlagSet>(
     const flag = definition.flags[key];
     if (!flag.repeatable && list.length > 1) throw new CommandLineError(`--${flagName(key)} was given more than once`);
   }
+  const missing = Object.entries(definition.flags)
+    .filter(([key, flag]) => flag.required && !texts.has(key))
+    .map(([key]) => `--${flagName(key)}`);
+  if (missing.length > 0) {
+    throw new CommandLineError(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required`);
+  }
   const values: Record<string, unknown> = {};
   for (const [key, flag] of Object.entries(definition.flags)) {
-    const given = texts.get(key) ?? [];
-    if (flag.required && given.length === 0) throw new CommandLineError(`--${flagName(key)} is required`);
-    values[key] = flag.read(given, `--${flagName(key)}`);
+    values[key] = flag.read(texts.get(key) ?? [], `--${flagName(key)}`);
   }
   return values as FlagValues<F>;
 }

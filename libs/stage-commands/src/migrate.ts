@@ -2,6 +2,7 @@ import { flag, formatCommandLine, parseCommandLine, type CommandLine, type FlagV
 import { UsageError } from '@wordbatch/errors';
 import type { S3Path } from '@wordbatch/s3-path';
 import { STAGE_ENVIRONMENT } from './environment';
+import { MAX_SHARDS } from '@wordbatch/plan-schema';
 
 export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 256;
@@ -20,7 +21,7 @@ export const INDEX_VARIABLES = ['AWS_BATCH_JOB_ARRAY_INDEX', 'JOB_COMPLETION_IND
 /** migrate's flags: the one place each is named, typed, constrained and explained. */
 export const MIGRATE_FLAGS = {
   plan: flag.s3Uri({ help: 'the plan written by `wordbatch plan`', required: true }),
-  index: flag.integer(0, Number.MAX_SAFE_INTEGER, {
+  index: flag.integer(0, MAX_SHARDS - 1, {
     help: 'the shard to count; default: $AWS_BATCH_JOB_ARRAY_INDEX, else $JOB_COMPLETION_INDEX, else 0 for a one-shard plan',
   }),
   concurrency: flag.integerWithDefault(1, MAX_CONCURRENCY, { help: 'objects read at once', default: DEFAULT_CONCURRENCY, placeholder: 'K' }),

@@ -30,8 +30,9 @@ export function localCommand(deps: LocalCommandDeps): StageProgram<LocalOptions>
       if (progress) deps.stderr.write('\r\x1b[K');
       stdout.write(result.output);
       logger.info({ files: result.files, results: result.resultsDir, logs: result.runDir, report: result.report }, 'Local:Done');
-      // On stderr: stdout carries only the results, which may be piped.
-      if (!quiet) {
+      // For the person at a terminal, on stderr (stdout carries only the results, which may be
+      // piped); a program reading stderr has the same in the Local:Done line above.
+      if (terminal) {
         const empty = result.files === 0 ? ' (the folder had no files: nothing was counted)' : '';
         deps.stderr.write(`wordbatch local: results: ${result.resultsDir}${empty}\nwordbatch local: report: ${result.report}\n`);
       }
