@@ -28,8 +28,13 @@ const width = codePointLength;
 
 /** The seed's two-column table (Word, Count), with counts right-aligned. */
 function formatTable(result: MergeResult): string {
-  const wordWidth = Math.max(4, ...result.words.map(({ word }) => width(word)));
-  const countWidth = Math.max(5, ...result.words.map(({ count }) => String(count).length));
+  // A loop, not Math.max(...words): spreading a large --top overflows the call stack.
+  let wordWidth = 4;
+  let countWidth = 5;
+  for (const { word, count } of result.words) {
+    wordWidth = Math.max(wordWidth, width(word));
+    countWidth = Math.max(countWidth, String(count).length);
+  }
   const rule = (left: string, middle: string, right: string) =>
     `${left}${'─'.repeat(wordWidth + 2)}${middle}${'─'.repeat(countWidth + 2)}${right}\n`;
   const row = (word: string, count: string) =>

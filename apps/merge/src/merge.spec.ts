@@ -162,6 +162,13 @@ describe('output formats', () => {
     ]);
   });
 
+  it('prints a table of any --top (300,000 rows) with columns as wide as the widest row', () => {
+    const words = Array.from({ length: 300_000 }, (_, index) => ({ word: `w${index}`, count: 300_000 - index }));
+    const lines = formatMergeResult({ ...result, words }, 'table').split('\n');
+    expect(lines[3]).toBe('│ w0      │ 300000 │');
+    expect(lines[300_002]).toBe('│ w299999 │      1 │');
+  });
+
   it('quotes CSV fields that need it', () => {
     expect(formatMergeResult(result, 'csv')).toBe('word,count\ngröße,4\n"say,""hi""",3\n');
   });

@@ -38,8 +38,8 @@ Examples:
 
 stdout carries results only (logs and progress go to stderr), so output can be piped.
 Exit codes (every command): 0 ok, 1 a bug, 2 bad usage, 3 missing or changed input, 4 access denied,
-5 incomplete results / failed run, 6 this machine lacks something (container engine, Docker daemon,
-OpenSSL legacy provider), 75 transient (retry), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
+5 incomplete results / failed run, 6 this machine lacks something (a container engine on PATH,
+a running Docker daemon), 75 transient (retry), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 `;
 
 export type TopLevelAction =

@@ -46,6 +46,14 @@ export class IncompleteResultsError extends StageError {
   }
 }
 
+/** Something this machine lacks (a program, a daemon): the user installs or starts it. */
+export class EnvironmentError extends StageError {
+  override readonly name = 'EnvironmentError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.Environment, options);
+  }
+}
+
 /** Throttling, timeouts, unreachable endpoints: the job may succeed if run again. */
 export class TransientError extends StageError {
   override readonly name = 'TransientError';

@@ -15,6 +15,11 @@ export const ExitCode = {
   AccessDenied: 4,
   /** merge found shard results missing (and --allow-partial was not given). */
   Incomplete: 5,
+  /**
+   * This machine lacks something the run needs (a container engine on PATH, a running Docker
+   * daemon): nothing about the input is wrong, and the message names what to install or start.
+   */
+  Environment: 6,
   /** Throttling, timeouts, 5xx after the SDK's own retries: worth retrying the job. */
   Transient: 75,
   /** Interrupted by SIGINT (Ctrl-C) before finishing; nothing was written. */

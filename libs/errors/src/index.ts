@@ -1,6 +1,7 @@
 export {
   AccessDeniedError,
   CommandLineError,
+  EnvironmentError,
   exitCodeOf,
   IncompleteResultsError,
   InputChangedError,

@@ -3,6 +3,7 @@
 /// <reference path="./s3rver.d.ts" />
 import { createCipheriv } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { EnvironmentError } from '@wordbatch/errors';
 import S3rver from 's3rver';
 import { fixDelimitedListings, type S3rverStore } from './delimited-listing';
 
@@ -42,7 +43,7 @@ function assertLegacyCiphersAvailable(): void {
   try {
     createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
   } catch {
-    throw new Error(
+    throw new EnvironmentError(
       'the embedded S3 server needs OpenSSL legacy ciphers: run node with --openssl-legacy-provider (NODE_OPTIONS=--openssl-legacy-provider)',
     );
   }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachConcurrent } from '@wordbatch/cli';
-import { StageError, type ExitCode } from '@wordbatch/errors';
+import { EnvironmentError, StageError, type ExitCode } from '@wordbatch/errors';
 import { stagesInDependencyOrder, type PipelineRun, type StageInvocation, type StageName } from '@wordbatch/pipeline';
 
 /** How one copy of a stage is started: as a process of its bundle, or as its container image. */
@@ -78,15 +78,31 @@ async function runCopy(invocation: StageInvocation, arrayIndex: number | undefin
     if (stderrTail.length > 20) stderrTail.shift();
   });
   const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new EnvironmentError(`${argv[0]} not found on PATH: install it (or choose another with --engine)`, { cause: error }) : error),
+    );
     child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1)));
   });
   await new Promise<void>((resolve) => log.end(resolve));
+  const unreachableEngine = code !== 0 ? engineNotRunning(stderrTail.join('')) : undefined;
+  if (unreachableEngine !== undefined) throw new EnvironmentError(`${label}: ${unreachableEngine} [log: ${logFile}]`);
   if (code !== 0) {
     const reason = lastErrorLine(stderrTail.join('')) ?? lastLine(stderrTail.join('')) ?? `exited with code ${code}`;
     throw new StageFailedError(`${label} failed (exit ${code}): ${reason} [log: ${logFile}]`, code as ExitCode);
   }
   return Buffer.concat(stdout).toString('utf8');
+}
+
+/**
+ * A container engine that is installed but cannot run anything (the Docker daemon stopped, podman's
+ * service socket gone) says so on stderr before the stage starts: that is this machine's problem.
+ */
+function engineNotRunning(stderr: string): string | undefined {
+  return stderr
+    .split('\n')
+    .find((line) => /Cannot connect to the Docker daemon|Is the docker daemon running|unable to connect to Podman/i.test(line))
+    ?.trim()
+    .slice(0, 300);
 }
 
 /** Whatever the program said last (a container engine's own error, say), when the stage said nothing. */
