@@ -12,7 +12,7 @@ import { BENCH_DIR, buildKit, bundleBenchProgram } from './lib/kit.mjs';
 import { median, MB, runMeasured } from './lib/measure.mjs';
 import { planFromInventory } from './lib/inventory-bench.mjs';
 import { mergeShardResults } from './lib/merge-bench.mjs';
-import { manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
+import { gzippedShard, manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
 import { localPipeline, processPerFile, rawGetRate, sdkFetchRate, serveLocalRunData, writeSmallFiles } from './lib/pipeline-bench.mjs';
 import { writeSweepPlot } from './lib/plot.mjs';
 import { formatReport } from './lib/report.mjs';
@@ -20,7 +20,7 @@ import { plainGetRate, startS3Process } from './lib/s3.mjs';
 import { bundlePath } from './lib/stages.mjs';
 import { measureStartup } from './lib/startup.mjs';
 
-const SECTIONS = ['tokenizers', 'counting', 'migrate', 'large', 'merge', 'inventory', 'pipeline', 'startup'];
+const SECTIONS = ['tokenizers', 'counting', 'migrate', 'gzip', 'large', 'merge', 'inventory', 'pipeline', 'startup'];
 const HELP = `npm run bench [-- options]
 
   --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
@@ -115,7 +115,7 @@ if (wants('counting')) {
   results.counting = rows;
 }
 
-const needsServer = ['migrate', 'large', 'merge', 'inventory', 'sweep', 'many-objects'].some(wants);
+const needsServer = ['migrate', 'gzip', 'large', 'merge', 'inventory', 'sweep', 'many-objects'].some(wants);
 if (needsServer) {
   const serverDir = join(BENCH_DIR, 's3');
   rmSync(serverDir, { recursive: true, force: true });
@@ -126,6 +126,10 @@ if (needsServer) {
       // Big enough that starting threads and warming them up (a few tenths of a second) weigh
       // little, as in a real shard (4 GiB by default): at 347 MB they cost 0.15-0.2 of the ratio.
       results.shardOfManyFiles = await shardOfManyFiles(s3, flags.dist, corpus, { copies: 200, fileBytes: 1_000_000, rounds: 3, prefix: 'many' });
+    }
+    if (wants('gzip')) {
+      progress('migrate: the same shard plain and gzip\'d, on every core');
+      results.gzip = await gzippedShard(s3, flags.dist, corpus, { copies: 40, fileBytes: 1_000_000, rounds: 3 });
     }
     if (wants('large')) {
       progress(`migrate: one ${flags['large-mib']} MiB object (streamed into the server first), on 1 core and on all, and wc -w`);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { cutIntoFiles, repeatedText, smallPieces } from './corpus.mjs';
 import { median, MB, runMeasured } from './measure.mjs';
@@ -125,4 +126,40 @@ export async function manySmallObjects(s3, dist, corpus, count, bytes) {
   const planUri = await plan(dist, s3.env, `s3://${SOURCE}/small/`, `s3://${RESULTS}/out/`, 'small', 1);
   const run = figures(await migrate(dist, s3.env, planUri, 0));
   return { files: count, objectsPerSecond: count / (run.durationMs / 1000), ...summarize([run]) };
+}
+
+/**
+ * The same shard twice, as plain text and gzip'd (one object per file, `.txt.gz`), counted by
+ * migrate on every core, alternately, `rounds` times each. A gzip'd object is inflated as a
+ * stream on the thread that counts it and is never cut into pieces, so the figure that matters
+ * to a log bucket is how much text per second comes out: uncompressed MB/s, beside the stored
+ * (compressed) MB/s that the network has to carry.
+ */
+export async function gzippedShard(s3, dist, corpus, { copies, fileBytes, rounds }) {
+  const files = cutIntoFiles(corpus, copies, fileBytes);
+  const gzipped = files.map((body) => gzipSync(body, { level: 6 }));
+  await putAll(s3.store, SOURCE, files.map((body, index) => [partKey('gzip-plain', index), body]), 8);
+  await putAll(s3.store, SOURCE, gzipped.map((body, index) => [`${partKey('gzip', index)}.gz`, body]), 8);
+  const plainPlan = await plan(dist, s3.env, `s3://${SOURCE}/gzip-plain/`, `s3://${RESULTS}/out/`, 'gzip-plain', 1);
+  const gzipPlan = await plan(dist, s3.env, `s3://${SOURCE}/gzip/`, `s3://${RESULTS}/out/`, 'gzip', 1);
+  const textBytes = files.reduce((sum, file) => sum + file.length, 0);
+  const storedBytes = gzipped.reduce((sum, file) => sum + file.length, 0);
+  const plainRuns = [];
+  const gzipRuns = [];
+  for (let round = 0; round < rounds; round++) {
+    plainRuns.push(figures(await migrate(dist, s3.env, plainPlan, 0)));
+    gzipRuns.push(figures(await migrate(dist, s3.env, gzipPlan, 0)));
+  }
+  const seconds = (runs) => median(runs.map((run) => run.durationMs)) / 1000;
+  return {
+    files: files.length,
+    textBytes,
+    storedBytes,
+    plainMegabytesPerSecond: textBytes / MB / seconds(plainRuns),
+    gzipTextMegabytesPerSecond: textBytes / MB / seconds(gzipRuns),
+    gzipStoredMegabytesPerSecond: storedBytes / MB / seconds(gzipRuns),
+    plainMaxRssBytes: Math.max(...plainRuns.map((run) => run.maxRssBytes)),
+    gzipMaxRssBytes: Math.max(...gzipRuns.map((run) => run.maxRssBytes)),
+    rounds,
+  };
 }

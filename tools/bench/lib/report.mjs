@@ -171,6 +171,15 @@ export function formatReport(results) {
       );
     }
   }
+  if (results.gzip) {
+    const gzip = results.gzip;
+    out.push(
+      '',
+      `migrate, gzip'd against plain: ${gzip.files} objects, ${fixed(gzip.textBytes / 1e6)} MB of text, ${fixed(gzip.storedBytes / 1e6)} MB gzip'd (medians of ${gzip.rounds} rounds, every core)`,
+      `  plain ${fixed(gzip.plainMegabytesPerSecond)} MB/s; gzip'd ${fixed(gzip.gzipTextMegabytesPerSecond)} MB/s of text = ${fixed(gzip.gzipStoredMegabytesPerSecond)} MB/s stored ` +
+        `(${fixed(gzip.gzipTextMegabytesPerSecond / gzip.plainMegabytesPerSecond, 2)}x plain); peak RSS ${mib(gzip.plainMaxRssBytes)} plain, ${mib(gzip.gzipMaxRssBytes)} gzip'd`,
+    );
+  }
   if (results.inventory) {
     const inventory = results.inventory;
     out.push(
