@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { describePipeline, STAGE_NAMES, type StageInvocation, type StageName } from '@wordbatch/pipeline';
+import { parseS3Path } from '@wordbatch/s3-path';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { inspectImage, listImageFiles, podman, run, runContainer, type ContainerRun } from './podman';
 
@@ -102,8 +103,8 @@ describe('the pipeline in containers, against the embedded S3 server on loopback
 
   it('runs plan, three migrate children and merge as non-root and prints the expected table', async () => {
     const pipeline = describePipeline({
-      source: `s3://${SOURCE_BUCKET}/`,
-      destination: `s3://${RESULTS_BUCKET}/out/`,
+      source: parseS3Path(`s3://${SOURCE_BUCKET}/`),
+      destination: parseS3Path(`s3://${RESULTS_BUCKET}/out/`),
       shards: 3,
       name: 'images',
     });
@@ -139,7 +140,12 @@ describe('the pipeline in containers, against the embedded S3 server on loopback
   });
 
   it('reports a missing source bucket with exit code 3, which Batch does not retry', async () => {
-    const plan = describePipeline({ source: 's3://no-such-bucket/', destination: `s3://${RESULTS_BUCKET}/out/`, shards: 2, name: 'missing' })
+    const plan = describePipeline({
+      source: parseS3Path('s3://no-such-bucket/'),
+      destination: parseS3Path(`s3://${RESULTS_BUCKET}/out/`),
+      shards: 2,
+      name: 'missing',
+    })
       .stages[0];
     const result = await runContainer(`wordbatch-e2e-missing-${process.pid}`, image('plan'), plan.args, server.env);
     expect(result.code).toBe(3);
