@@ -61,22 +61,40 @@ describe('at scale', () => {
     await putRepeated('mb150/object.txt', 15);
     await s3.store.put({ bucket: SRC, key: 'tiny/object.txt' }, line);
 
-    async function migrateOnly(prefix: string) {
+    async function migrateOnly(prefix: string, migrateFlags: readonly string[]) {
       const planUri = `s3://${DST}/plans/${prefix}.json`;
       await s3.run('plan', ['--source', `s3://${SRC}/${prefix}/`, '--destination', `s3://${DST}/out-${prefix}/`, '--plan', planUri]);
-      const run = await s3.run('migrate', ['--plan', planUri]);
+      const run = await s3.run('migrate', ['--plan', planUri, ...migrateFlags]);
       expect(run.code).toBe(0);
       const done = run.logs.find((log) => log['event'] === 'Migrate:ShardDone');
       return { rss: Number(done?.['maxRssBytes']), words: Number(done?.['words']) };
     }
-    const tiny = await migrateOnly('tiny');
-    const mb50 = await migrateOnly('mb50');
-    const mb150 = await migrateOnly('mb150');
+    // One GET streamed whole: objects under --split-above take this path.
+    const whole = ['--split-above', '1GiB'];
+    const tiny = await migrateOnly('tiny', whole);
+    const mb50 = await migrateOnly('mb50', whole);
+    const mb150 = await migrateOnly('mb150', whole);
     expect(mb50.words).toBe(15 * megabytes(10) * 5);
     expect(mb150.words).toBe(15 * megabytes(10) * 15);
     // Node's own footprint and its lazily collected read buffers come first; what proves
     // streaming is that three times the bytes costs (almost) no more memory.
     expect(mb150.rss - mb50.rss).toBeLessThan(24 * 1024 * 1024);
     expect(mb150.rss - tiny.rss).toBeLessThan(75 * 1024 * 1024);
+  });
+
+  it('reads large objects as ranged parts with memory bounded by the parts in flight, not by the object', async () => {
+    // Parts of 8 MiB, at most 2 fetched ahead of the counting: 16 MiB of buffers whatever the size.
+    const ranged = ['--split-above', '1MiB', '--part-size', '8MiB', '--parts-in-flight', '2'];
+    async function migrateRanged(prefix: string) {
+      const planUri = `s3://${DST}/plans/${prefix}.json`;
+      const run = await s3.run('migrate', ['--plan', planUri, ...ranged]);
+      expect(run.code).toBe(0);
+      const done = run.logs.find((log) => log['event'] === 'Migrate:ShardDone');
+      return { rss: Number(done?.['maxRssBytes']), words: Number(done?.['words']) };
+    }
+    const mb50 = await migrateRanged('mb50');
+    const mb150 = await migrateRanged('mb150');
+    expect(mb150.words).toBe(3 * mb50.words);
+    expect(mb150.rss - mb50.rss).toBeLessThan(24 * 1024 * 1024);
   });
 });

@@ -229,8 +229,8 @@ describe('objects a list names that do not exist', () => {
     const runs = await runWith('gaps', ['--keys', list], ['--allow-missing']);
     expect(runs.plan.stdout).toContain(`files        ${OBJECTS.length} (2 missing, listed as skipped)`);
     expectCounts(runs.result, OBJECTS);
-    const reason = 'missing (named by the input, not found when planned)';
-    expect(runs.result.skipped).toEqual(GONE.map((key) => ({ name: key.slice('odd/'.length), reason })));
+    const detail = 'named by the input, not found when planned';
+    expect(runs.result.skipped).toEqual(GONE.map((key) => ({ name: key.slice('odd/'.length), reason: 'missing', detail })));
     const result = JSON.parse(await viaProxy.readText({ bucket: DST, key: `${await resultsKey('gaps')}result.json` })) as MergeJson;
     expect(result.skipped).toEqual(runs.result.skipped);
   });

@@ -76,7 +76,13 @@ describe('an untampered plan', () => {
     expect((await runStage('merge', ['--destination', DESTINATION], env)).code).toBe(0);
     const writes = writesSince(since);
     expect(writes.map((request) => request.key).sort()).toEqual(
-      [`out/${planId}/files/x.txt`, `out/${planId}/files/y.txt`, `out/${planId}/result.json`, `out/${planId}/shards/shard-00000.tsv`].sort(),
+      [
+        `out/${planId}/files/x.txt`,
+        `out/${planId}/files/y.txt`,
+        `out/${planId}/result.json`,
+        `out/${planId}/shards/shard-00000.tsv`,
+        `out/${planId}/timings/shard-00000.json`,
+      ].sort(),
     );
     expect(writes.filter(outsideResults)).toEqual([]);
   });
