@@ -83,7 +83,9 @@ describe('at scale', () => {
   });
 
   it('reads large objects as ranged parts with memory bounded by the parts in flight, not by the object', async () => {
-    // Parts of 8 MiB, at most 2 fetched ahead of the counting: 16 MiB of buffers whatever the size.
+    // Parts of 8 MiB, at most 2 fetched ahead of the counting and one piece on each of the 2
+    // counting threads: about 32 MiB of buffers whatever the size. An object held whole (or its
+    // bytes held until it settles) would grow by the 100 MB the larger object adds.
     const ranged = ['--split-above', '1MiB', '--part-size', '8MiB', '--parts-in-flight', '2'];
     async function migrateRanged(prefix: string) {
       const planUri = `s3://${DST}/plans/${prefix}.json`;
@@ -95,6 +97,6 @@ describe('at scale', () => {
     const mb50 = await migrateRanged('mb50');
     const mb150 = await migrateRanged('mb150');
     expect(mb150.words).toBe(3 * mb50.words);
-    expect(mb150.rss - mb50.rss).toBeLessThan(24 * 1024 * 1024);
+    expect(mb150.rss - mb50.rss).toBeLessThan(48 * 1024 * 1024);
   });
 });
