@@ -19,15 +19,39 @@ export function globToRegExp(glob: string): RegExp {
     if (char === '*') source += '.*';
     else if (char === '?') source += '.';
     else if (char === '[') {
-      const close = glob.indexOf(']', i + 2);
+      // As Python's fnmatch (which the AWS CLI uses): a ] right after [ or [! is a member, not the end.
+      const negated = glob[i + 1] === '!';
+      const close = glob.indexOf(']', i + (negated ? 3 : 2));
       if (close === -1) {
         source += '\\[';
         continue;
       }
-      const body = glob.slice(i + 1, close).replace(/\\/g, '\\\\');
-      source += body.startsWith('!') ? `[^${body.slice(1)}]` : `[${body}]`;
+      source += setToRegExp(glob.slice(i + (negated ? 2 : 1), close), negated);
       i = close;
     } else source += char.replace(/[.+^${}()|\\\]]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'su');
+}
+
+/**
+ * A set's members as a regular expression class: `a-z` is a range, every other character is
+ * itself (a backslash, a ], a ^ too). A reversed range matches nothing, as in fnmatch, instead
+ * of making the expression invalid.
+ */
+function setToRegExp(body: string, negated: boolean): string {
+  const members = Array.from(body);
+  let source = '';
+  for (let j = 0; j < members.length; j++) {
+    if (members[j + 1] === '-' && j + 2 < members.length) {
+      const [low, high] = [members[j], members[j + 2]];
+      if ((low.codePointAt(0) as number) <= (high.codePointAt(0) as number)) source += `${inSet(low)}-${inSet(high)}`;
+      j += 2;
+    } else source += inSet(members[j]);
+  }
+  if (source === '') return negated ? '.' : '(?!)';
+  return negated ? `[^${source}]` : `[${source}]`;
+}
+
+function inSet(char: string): string {
+  return /[\\\]^-]/.test(char) ? `\\${char}` : char;
 }

@@ -21,4 +21,18 @@ describe('derivePlanId', () => {
   it('falls back to the digest for a name without letters', () => {
     expect(derivePlanId('___', {}, items)).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('makes the name lowercase, one hyphen for each run of other characters, none at either end, at most 60 characters', () => {
+    expect(derivePlanId('  My  Plan!!.JSON__', {}, items)).toMatch(/^my-plan-json-[0-9a-f]{16}$/);
+    expect(derivePlanId('a'.repeat(100), {}, items)).toMatch(new RegExp(`^${'a'.repeat(60)}-[0-9a-f]{16}$`));
+  });
+
+  it('digests every item, in order', () => {
+    const two = [items[0], { name: 'b.txt', size: 4, etag: 'e2' }];
+    const id = derivePlanId('p', {}, two);
+    expect(derivePlanId('p', {}, [...two].reverse())).not.toBe(id);
+    expect(derivePlanId('p', {}, [two[0]])).not.toBe(id);
+    expect(derivePlanId('p', {}, [{ ...two[0], size: 5 }, two[1]])).not.toBe(id);
+    expect(derivePlanId('p', {}, [{ ...two[0], name: 'c.txt' }, two[1]])).not.toBe(id);
+  });
 });

@@ -13,8 +13,21 @@ const anyCharacter = fc.oneof(
 );
 const anyText = fc.string({ unit: anyCharacter, maxLength: 40 });
 
-const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).filter((name) => bucketNameProblem(name) === undefined);
-const bucketLike = fc.oneof(bucketName, fc.string({ unit: fc.constantFrom('a', 'B', '1', '.', '-', '_', ' ', 'é'), maxLength: 70 }));
+/** Valid bucket names, often at the 3- and 63-character limits (a uniform length rarely lands on either). */
+const bucketName = fc
+  .oneof(
+    fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    fc.stringMatching(/^[a-z0-9][a-z0-9.-][a-z0-9]$/),
+    fc.stringMatching(/^[a-z0-9][a-z0-9.-]{61}[a-z0-9]$/),
+  )
+  .filter((name) => bucketNameProblem(name) === undefined);
+/** Near-names: one character short of or past the limits, a letter or symbol S3 refuses, a dot or hyphen at either end. */
+const bucketLike = fc.oneof(
+  bucketName,
+  fc.string({ unit: fc.constantFrom('a', 'B', '1', '.', '-', '_', ' ', 'é'), maxLength: 70 }),
+  fc.stringMatching(/^[a-z0-9]{1,2}$|^[a-z0-9]{64,66}$/),
+  fc.tuple(fc.constantFrom('-', '.', ''), bucketName, fc.constantFrom('-', '.', '')).map(([head, name, tail]) => `${head}${name}${tail}`),
+);
 /** Keys of valid Unicode, sometimes at and over the 1,024-byte limit. */
 const validKey = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
@@ -53,6 +66,16 @@ describe('parseS3Path on any string', () => {
         expect(parseS3Path(formatS3Path(parsed))).toEqual(parsed);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('refuses every bucket name outside 3 to 63 characters, or that starts or ends with a dot or hyphen', () => {
+    fc.assert(
+      fc.property(bucketLike, (bucket) => {
+        const outOfRules = bucket.length < 3 || bucket.length > 63 || /^[.-]|[.-]$/.test(bucket);
+        if (outOfRules) expect(parseOrError(`s3://${bucket}/k`)).toBeInstanceOf(S3PathError);
+      }),
+      { numRuns: 1000 },
     );
   });
 

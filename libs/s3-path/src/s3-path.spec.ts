@@ -42,10 +42,21 @@ describe('parseS3Path', () => {
     ['s3://a..b', /adjacent dots/],
     ['s3://192.168.1.1', /IP address/],
     ['s3://xn--bucket', /reserved/],
+    ['s3://bucket-s3alias', /reserved/],
+    ['s3://bucket--ol-s3', /reserved/],
+    ['s3://bucket-', /lowercase/],
+    ['s3://bucket.', /lowercase/],
+    [`s3://${'a'.repeat(64)}`, /3 to 63/],
     ['s3://bucket/a\ud800b', /not valid Unicode/],
   ])('rejects %s', (uri, message) => {
     expect(() => parseS3Path(uri)).toThrow(S3PathError);
     expect(() => parseS3Path(uri)).toThrow(message);
+  });
+
+  it('accepts bucket names at the edges of the rules', () => {
+    for (const bucket of ['abc', 'a'.repeat(63), 'a.b-c', '1.2.3', '1.2.3.4.5', 'a1.2.3.4', '1.2.3.4a', 'xn-a', 'axn--b', 's3alias', 'ol-s3', 'a-s3aliasb']) {
+      expect(parseS3Path(`s3://${bucket}/k`)).toEqual({ bucket, key: 'k' });
+    }
   });
 
   it('rejects a key over 1024 bytes', () => {
@@ -60,6 +71,8 @@ describe('folders and names', () => {
   it('treats a prefix as a folder', () => {
     expect(asFolder(folder).key).toBe('a/b/');
     expect(asFolder(parseS3Path('s3://bkt')).key).toBe('');
+    expect(asFolder(parseS3Path('s3://bkt/a/b/')).key).toBe('a/b/');
+    expect(childPath(parseS3Path('s3://bkt/a/'), 'c')).toEqual({ bucket: 'bkt', key: 'a/c' });
     expect(childPath(folder, 'c d.txt')).toEqual({ bucket: 'bkt', key: 'a/b/c d.txt' });
   });
 
