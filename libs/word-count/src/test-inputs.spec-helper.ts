@@ -40,6 +40,85 @@ export const interestingBytes: fc.Arbitrary<Uint8Array> = fc
   )
   .map((pieces) => Uint8Array.from(pieces.flat()));
 
+/**
+ * Inputs built around the scanners' hard states, each with its own chunking. Uniformly
+ * random chunk sizes rarely cut exactly where a bug hides: right after a joiner, inside a
+ * multi-byte character, between a truncated character and the byte that breaks it, or
+ * where a word fills the scanner's word buffer. Here the input is a sequence of pieces
+ * (word characters, joiners, separators including CR and LF, whole and truncated
+ * multi-byte characters, stray bytes, words just short of the word buffer's first size)
+ * and most pieces are followed by a chunk boundary or cut inside, so those states come up
+ * in nearly every input.
+ */
+const WORD_PIECES = ['a', 'Z', '7', 'é', 'ß', 'İ', '\u0301', '中', '𝐀', 'ǅ'];
+const JOINER_PIECES = ["'", '-', '’'];
+const SEPARATOR_PIECES = [' ', '\t', '\n', '\r', '\r\n', '\v', '\f', '.', '\u00a0', '😀', '\ufeff', '—'];
+/** Multi-byte characters of each length, to be cut short. */
+const MULTI_BYTE_PIECES = ['é', '’', '中', '\ufffd', '𝐀', '😀'];
+/** The scanners' word buffer starts at 256 bytes; a word of about that length makes it grow. */
+const LONG_WORD = fc.integer({ min: 250, max: 258 }).map((length) => 'w'.repeat(length));
+
+const edgePiece: fc.Arbitrary<number[]> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...WORD_PIECES).map((text) => Array.from(encoder.encode(text))) },
+  { weight: 4, arbitrary: fc.constantFrom(...JOINER_PIECES).map((text) => Array.from(encoder.encode(text))) },
+  { weight: 2, arbitrary: fc.constantFrom(...SEPARATOR_PIECES).map((text) => Array.from(encoder.encode(text))) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...MULTI_BYTE_PIECES), fc.nat())
+      .map(([text, cut]) => {
+        const bytes = Array.from(encoder.encode(text));
+        return bytes.slice(0, 1 + (cut % (bytes.length - 1)));
+      }),
+  },
+  { weight: 2, arbitrary: fc.constantFrom(...AWKWARD_BYTES).map((byte) => [byte]) },
+  { weight: 1, arbitrary: LONG_WORD.map((text) => Array.from(encoder.encode(text))) },
+);
+
+/** Where a piece's chunk ends: not there, right after it (maybe with an empty chunk next), or inside it. */
+const edgeCut = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<EdgeCut>('none') },
+  { weight: 3, arbitrary: fc.constant<EdgeCut>('after') },
+  { weight: 1, arbitrary: fc.constant<EdgeCut>('after, then an empty chunk') },
+  { weight: 1, arbitrary: fc.nat() },
+);
+type EdgeCut = 'none' | 'after' | 'after, then an empty chunk' | number;
+
+export interface ChunkedInput {
+  bytes: Uint8Array;
+  chunks: Uint8Array[];
+}
+
+export const edgyChunkedBytes: fc.Arbitrary<ChunkedInput> = fc
+  .array(fc.tuple(edgePiece, edgeCut), { maxLength: 30 })
+  .map((pieces) => {
+    const chunks: Uint8Array[] = [];
+    let current: number[] = [];
+    for (const [piece, cut] of pieces) {
+      if (typeof cut === 'number' && piece.length > 1) {
+        const at = 1 + (cut % (piece.length - 1));
+        chunks.push(Uint8Array.from([...current, ...piece.slice(0, at)]));
+        current = piece.slice(at);
+      } else {
+        current.push(...piece);
+        if (cut !== 'none') {
+          chunks.push(Uint8Array.from(current));
+          current = [];
+        }
+        if (cut === 'after, then an empty chunk') chunks.push(new Uint8Array(0));
+      }
+    }
+    chunks.push(Uint8Array.from(current));
+    return { bytes: Uint8Array.from(chunks.flatMap((chunk) => Array.from(chunk))), chunks };
+  });
+
+export function countChunks(chunks: Uint8Array[], tokenizer: TokenizerName): WordCounter {
+  const counter = createWordCounter(tokenizer);
+  for (const chunk of chunks) counter.write(chunk);
+  counter.end();
+  return counter;
+}
+
 /** Chunk sizes applied in a cycle; 1 puts a boundary between every pair of bytes. */
 export const chunkSizes: fc.Arbitrary<number[]> = fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 });
 

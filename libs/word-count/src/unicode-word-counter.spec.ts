@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { countWords, createWordCounter } from './tokenizer';
 import { referenceUnicodeWords, tally } from './reference-tokenizers.spec-helper';
-import { asMap, chunkSizes, countInChunks, interestingBytes, interestingText } from './test-inputs.spec-helper';
+import {
+  asMap,
+  chunkSizes,
+  countChunks,
+  countInChunks,
+  edgyChunkedBytes,
+  interestingBytes,
+  interestingText,
+} from './test-inputs.spec-helper';
 
 const encoder = new TextEncoder();
 
@@ -134,6 +142,18 @@ describe('unicode tokenizer: agrees with the reference', () => {
         expect(counter.words).toBe(expectedWords.length);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('on inputs cut right after joiners, inside characters and where a word fills the buffer', () => {
+    fc.assert(
+      fc.property(edgyChunkedBytes, ({ bytes, chunks }) => {
+        const counter = countChunks(chunks, 'unicode');
+        const expectedWords = referenceUnicodeWords(bytes);
+        expect(asMap(counter.counts)).toEqual(tally(expectedWords));
+        expect(counter.words).toBe(expectedWords.length);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

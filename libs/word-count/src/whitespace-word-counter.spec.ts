@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { countWords } from './tokenizer';
 import { referenceWhitespaceWords, tally } from './reference-tokenizers.spec-helper';
-import { asMap, chunkSizes, countInChunks, interestingBytes, interestingText } from './test-inputs.spec-helper';
+import {
+  asMap,
+  chunkSizes,
+  countChunks,
+  countInChunks,
+  edgyChunkedBytes,
+  interestingBytes,
+  interestingText,
+} from './test-inputs.spec-helper';
 
 const encoder = new TextEncoder();
 
@@ -59,6 +67,18 @@ describe('whitespace tokenizer: agrees with the reference', () => {
         expect(counter.words).toBe(expectedWords.length);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('on inputs cut right after joiners, inside characters and where a word fills the buffer', () => {
+    fc.assert(
+      fc.property(edgyChunkedBytes, ({ bytes, chunks }) => {
+        const counter = countChunks(chunks, 'whitespace');
+        const expectedWords = referenceWhitespaceWords(bytes);
+        expect(asMap(counter.counts)).toEqual(tally(expectedWords));
+        expect(counter.words).toBe(expectedWords.length);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
