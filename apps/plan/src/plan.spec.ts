@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@wordbatch/cli';
 import { ExitCode, InputChangedError, UsageError } from '@wordbatch/errors';
-import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
+import { generatedKeys, startListingServer, startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { parsePlanHeader, parseShardList } from '@wordbatch/plan-schema';
 import { parseS3Path } from '@wordbatch/s3-path';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
@@ -160,5 +160,31 @@ describe('runPlan', () => {
     expect(text).toContain(`plan         s3://${DST}/plans/single.json`);
     expect(text).toContain('array size 1 (a single job: Batch arrays start at 2)');
     expect(parseS3Path(summary.plan).key).toBe('plans/single.json');
+  });
+});
+
+describe('runPlan over many keys', () => {
+  it('plans the same items in the same order listing side by side as listing sequentially, and writes every shard list', async () => {
+    const listing = await startListingServer({ bucket: 'big', keys: generatedKeys(12_000, { prefix: 'data/', foldersPerLevel: 12 }), pageSize: 250, latencyMs: 5 });
+    const bigStore = new ObjectStore(createS3Client(listing.env));
+    const planFlags = (extra: string[]) =>
+      parsePlanOptions(['--source', 's3://big/data/', '--destination', 's3://big/out/', '--plan', 's3://big/plans/p.json', '--shards', '40', ...extra]);
+    try {
+      const sequential = await runPlan(planFlags(['--list-concurrency', '1']), { ...deps(), store: bigStore });
+      const sequentialRequests = listing.counts.list;
+      const putsBefore = listing.counts.put;
+      const fanned = await runPlan(planFlags(['--list-concurrency', '8', '--list-depth', '2']), { ...deps(), store: bigStore });
+      // The id digests every item in order: equal ids, equal listings.
+      expect(fanned.header).toEqual(sequential.header);
+      expect(fanned.header.totals.files).toBe(12_000);
+      expect(listing.counts.maxInFlight).toBeGreaterThan(1);
+      // 48 pages; the walk: the first page, the root and its 12 folders, then 60 ranges, each of which may end a page late.
+      expect(listing.counts.list - sequentialRequests).toBeLessThanOrEqual(sequentialRequests + 1 + 13 + 60);
+      // 40 shard lists, the header copy and the header.
+      expect(listing.counts.put - putsBefore).toBe(42);
+    } finally {
+      bigStore.destroy();
+      await listing.close();
+    }
   });
 });

@@ -9,17 +9,19 @@ import {
   perFileLocation,
   PLAN_VERSION,
   planCopyLocation,
+  PackedPlanItems,
   PlanFormatError,
+  PlanItemPacker,
+  shardListChunks,
   shardListLocation,
   shardListsFolderFor,
   type PlanHeader,
-  type PlanItem,
   type ShardList,
   type SkippedFile,
 } from '@wordbatch/plan-schema';
-import { balanceShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
+import { assignShards, createNameFilter, derivePlanId, shardCountForBytes } from '@wordbatch/planner';
 import { asFolder, formatS3Path, relativeName, type S3Path } from '@wordbatch/s3-path';
-import { unwritableKeyProblem, type ObjectStore } from '@wordbatch/s3-store';
+import { fanOutOptions, unwritableKeyProblem, type FanOutOptions, type ObjectStore } from '@wordbatch/s3-store';
 import { expectedTextBytes } from '@wordbatch/source-text';
 import { assertWritesOutsideSource, type PlanOptions } from '@wordbatch/stage-commands';
 
@@ -48,7 +50,8 @@ const WRITE_CONCURRENCY = 16;
 /** The objects to plan, the folder their names are relative to, and what was left out. */
 interface Gathered {
   readonly source: S3Path;
-  readonly items: PlanItem[];
+  /** In name order (a listing's key order, or sorted): the shard lists keep it. */
+  readonly items: PackedPlanItems;
   readonly missing: string[];
   readonly filteredOut: number;
 }
@@ -62,16 +65,24 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
   const { input } = options;
   // A prefix is checked before it is listed; a manifest or list says where its objects are only once read.
   if (input.kind === 'prefix') assertWritesOutsideSource(asFolder(input.source), options, shardLists);
-  const gathered = input.kind === 'prefix' ? await listSource(asFolder(input.source), keep, deps) : await readNamedInput(input, keep, deps);
+  const gathered = input.kind === 'prefix' ? await listSource(asFolder(input.source), keep, fanOutOptions(options.listConcurrency, options.listDepth), deps) : await readNamedInput(input, keep, deps);
   const { source, items, missing, filteredOut } = gathered;
   assertWritesOutsideSource(source, options, shardLists);
   if (missing.length > 0 && !options.allowMissing) throw missingObjectsError(options.input, source, missing);
-  const bytes = items.reduce((sum, item) => sum + item.size, 0);
-  deps.logger.info({ files: items.length, bytes, filteredOut, missing: missing.length, source: formatS3Path(source), input: inputUri(input) }, 'Plan:Listed');
+  const bytes = items.totalBytes;
+  deps.logger.info(
+    { files: items.length, bytes, filteredOut, missing: missing.length, listRequests: deps.store.requests.list, source: formatS3Path(source), input: inputUri(input) },
+    'Plan:Listed',
+  );
 
   // Compressed objects weigh the text they are expected to expand to (see expectedTextBytes).
-  const weigh = (item: PlanItem) => expectedTextBytes(item.name, item.size);
-  const textBytes = items.reduce((sum, item) => sum + weigh(item), 0);
+  // Weighed once into a typed array (8 bytes an item): balancing reads each weight several times.
+  const weights = new Float64Array(items.length);
+  let textBytes = 0;
+  for (let index = 0; index < items.length; index++) {
+    weights[index] = expectedTextBytes(items.nameAt(index), items.sizeAt(index));
+    textBytes += weights[index];
+  }
   const shardCount = options.shards ?? shardCountForBytes(textBytes, items.length, options.shardBytes, MAX_SHARDS);
   const settings = {
     tokenizer: options.tokenizer,
@@ -111,26 +122,24 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
 
   if (options.perFile) assertPerFileKeysWritable(header, items);
 
-  const shards = balanceShards(items, shardCount, weigh);
+  const shards = assignShards({ length: items.length, sizeAt: (index) => items.sizeAt(index), weightAt: (index) => weights[index] }, shardCount);
+  // Each list is made as it is written, a chunk at a time: WRITE_CONCURRENCY lists in memory at most.
   await forEachConcurrent(
-    shards,
+    Array.from({ length: shardCount }, (_, shardIndex) => shardIndex),
     WRITE_CONCURRENCY,
-    async (shard) => {
-      const list: ShardList = {
+    async (shardIndex) => {
+      const list: Omit<ShardList, 'items'> = {
         version: PLAN_VERSION,
         kind: 'wordbatch-shard-list',
         planId: header.id,
-        shardIndex: shard.index,
-        bytes: shard.bytes,
-        items: shard.items,
+        shardIndex,
+        bytes: shards.bytes[shardIndex],
       };
       // Missing objects are spread over the shards (each listed by exactly one), so merge lists them all.
-      const shardSkipped = skipped.filter((_, index) => index % shardCount === shard.index);
-      if (shardSkipped.length > 0) list.skipped = shardSkipped;
-      await deps.store.put(shardListLocation(header, shard.index), JSON.stringify(list), {
-        signal: deps.signal,
-        contentType: 'application/json',
-      });
+      const shardSkipped = skipped.filter((_, index) => index % shardCount === shardIndex);
+      const members = shards.order.subarray(shards.starts[shardIndex], shards.starts[shardIndex + 1]);
+      const chunks = shardListChunks(shardSkipped.length > 0 ? { ...list, skipped: shardSkipped } : list, itemsAt(items, members));
+      await deps.store.putChunks(shardListLocation(header, shardIndex), chunks, { signal: deps.signal, contentType: 'application/json' });
     },
     deps.signal,
   );
@@ -157,24 +166,30 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
   return { header, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, input: namedBy, durationMs };
 }
 
-/** Every object below `source`, in key order. */
-async function listSource(source: S3Path, keep: (name: string) => boolean, deps: PlanDeps): Promise<Gathered> {
-  const items: PlanItem[] = [];
+/** Every object below `source`, in key order, listed side by side (--list-concurrency, --list-depth). */
+async function listSource(source: S3Path, keep: (name: string) => boolean, listing: FanOutOptions, deps: PlanDeps): Promise<Gathered> {
+  const packer = new PlanItemPacker();
   let filteredOut = 0;
-  for await (const object of deps.store.list(source, deps.signal)) {
-    if (object.key.endsWith('/')) continue; // a console-made "folder", not data
-    const name = relativeName(source, object.key);
-    if (keep(name)) items.push({ name, size: object.size, etag: object.etag });
-    else filteredOut++;
+  for await (const page of deps.store.listPages(source, { signal: deps.signal, fanOut: listing })) {
+    for (const object of page) {
+      if (object.key.endsWith('/')) continue; // a console-made "folder", not data
+      const name = relativeName(source, object.key);
+      if (keep(name)) packer.addItem(name, object.size, object.etag);
+      else filteredOut++;
+    }
   }
-  return { source, items, missing: [], filteredOut };
+  return { source, items: packer.finish(), missing: [], filteredOut };
 }
 
 /** The objects an inventory report or key list names. */
 async function readNamedInput(input: NamedInput, keep: (name: string) => boolean, deps: PlanDeps): Promise<Gathered> {
   const gathered = await gatherNamedObjects(input, { store: deps.store, signal: deps.signal, keep });
   deps.logger.info({ input: inputUri(input), lookedUp: gathered.lookedUp, missing: gathered.missing.length }, 'Plan:InputRead');
-  return gathered;
+  return { ...gathered, items: PackedPlanItems.from(gathered.items) };
+}
+
+function* itemsAt(items: PackedPlanItems, indices: Uint32Array) {
+  for (const index of indices) yield items.at(index);
 }
 
 /** Without --allow-missing, objects the input names but S3 does not have fail the plan (exit 3), the first few named. */
@@ -189,12 +204,18 @@ function missingObjectsError(input: PlanInput, source: S3Path, missing: readonly
 const MISSING_NAMED = 5;
 
 /** With --per-file, an object whose counts could not be written would fail its shard later: refuse now. */
-function assertPerFileKeysWritable(header: PlanHeader, items: readonly PlanItem[]): void {
-  const unwritable = items.filter((item) => unwritableKeyProblem(perFileLocation(header, item.name).key) !== undefined);
-  if (unwritable.length === 0) return;
-  const first = perFileLocation(header, unwritable[0].name);
+function assertPerFileKeysWritable(header: PlanHeader, items: PackedPlanItems): void {
+  let unwritable = 0;
+  let first: string | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const name = items.nameAt(index);
+    if (unwritableKeyProblem(perFileLocation(header, name).key) === undefined) continue;
+    unwritable++;
+    first ??= name;
+  }
+  if (first === undefined) return;
   throw new UsageError(
-    `--per-file: ${unwritable.length} object(s) have no writable per-file key, first "${unwritable[0].name}" (${unwritableKeyProblem(first.key)}); --exclude them or drop --per-file`,
+    `--per-file: ${unwritable} object(s) have no writable per-file key, first "${first}" (${unwritableKeyProblem(perFileLocation(header, first).key)}); --exclude them or drop --per-file`,
   );
 }
 

@@ -32,7 +32,8 @@ export type {
   TokenizerName,
 } from './schemas';
 export { formatPlanHeader, parsePlanHeader, parseShardList, parseShardResultHeader, parseShardTiming, PlanFormatError } from './parse';
-export { PackedPlanItems } from './packed-plan-items';
+export { PackedPlanItems, PlanItemPacker } from './packed-plan-items';
+export { shardListChunks } from './shard-list-text';
 export { parsePackedShardList, type PackedShardList } from './packed-shard-list';
 export {
   assertPlanWritesOutsideSource,

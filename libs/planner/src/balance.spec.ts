@@ -1,4 +1,5 @@
-import { balanceShards, shardCountForBytes } from './balance';
+import fc from 'fast-check';
+import { assignShards, balanceShards, shardCountForBytes } from './balance';
 
 function item(name: string, size: number) {
   return { name, size };
@@ -63,5 +64,65 @@ describe('shardCountForBytes', () => {
     expect(shardCountForBytes(10 * 1024 ** 3, 2, 1024, 10_000)).toBe(2);
     expect(shardCountForBytes(1024 ** 4, 10 ** 6, 1, 10_000)).toBe(10_000);
     expect(shardCountForBytes(0, 0, 1024, 10_000)).toBe(1);
+  });
+});
+
+describe('assignShards', () => {
+  /** The rule written the slow, obvious way: sort, then scan every shard for the lightest. */
+  function reference(sizes: readonly number[], shardCount: number, weights: readonly number[] = sizes): number[] {
+    const order = sizes.map((_, index) => index).sort((a, b) => weights[b] - weights[a] || a - b);
+    const bytes = new Array<number>(shardCount).fill(0);
+    const files = new Array<number>(shardCount).fill(0);
+    const shardOf = new Array<number>(sizes.length);
+    for (const item of order) {
+      let lightest = 0;
+      for (let shard = 1; shard < shardCount; shard++) {
+        if (bytes[shard] < bytes[lightest] || (bytes[shard] === bytes[lightest] && files[shard] < files[lightest])) lightest = shard;
+      }
+      shardOf[item] = lightest;
+      bytes[lightest] += weights[item];
+      files[lightest]++;
+    }
+    return shardOf;
+  }
+
+  it('puts every item where the largest-first rule says, up to sizes of terabytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.integer({ min: 0, max: 5 * 2 ** 40 })), { maxLength: 400 }),
+        fc.integer({ min: 1, max: 40 }),
+        (sizes, shardCount) => {
+          const assignment = assignShards({ length: sizes.length, sizeAt: (index) => sizes[index] }, shardCount);
+          const expected = reference(sizes, shardCount);
+          for (let shard = 0; shard < shardCount; shard++) {
+            const members = Array.from(assignment.order.subarray(assignment.starts[shard], assignment.starts[shard + 1]));
+            expect(members).toEqual(expected.flatMap((owner, item) => (owner === shard ? [item] : [])));
+            expect(assignment.bytes[shard]).toBe(members.reduce((sum, item) => sum + sizes[item], 0));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('balances by weight (a compressed object weighs 4x) while each shard reports its stored bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 * 2 ** 40 }), fc.boolean()), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 30 }),
+        (entries, shardCount) => {
+          const sizes = entries.map(([size]) => size);
+          const weights = entries.map(([size, compressed]) => (compressed ? size * 4 : size));
+          const assignment = assignShards({ length: sizes.length, sizeAt: (index) => sizes[index], weightAt: (index) => weights[index] }, shardCount);
+          const expected = reference(sizes, shardCount, weights);
+          for (let shard = 0; shard < shardCount; shard++) {
+            const members = Array.from(assignment.order.subarray(assignment.starts[shard], assignment.starts[shard + 1]));
+            expect(members).toEqual(expected.flatMap((owner, item) => (owner === shard ? [item] : [])));
+            expect(assignment.bytes[shard]).toBe(members.reduce((sum, item) => sum + sizes[item], 0));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-export { balanceShards, shardCountForBytes } from './balance';
-export type { Shard, Sizable } from './balance';
+export { assignShards, balanceShards, shardCountForBytes } from './balance';
+export type { Shard, ShardAssignment, Sizable, SizedItems } from './balance';
 export { createNameFilter, globToRegExp } from './filter';
 export { derivePlanId } from './plan-id';

@@ -32,7 +32,15 @@ export interface FanOutOptions {
   readonly maxBuffered: number;
 }
 
-export const DEFAULT_FAN_OUT: FanOutOptions = { concurrency: 16, depth: 3, width: 128, maxBuffered: 200_000 };
+/** Parts listed side by side per request in flight: enough that one slow part does not hold the rest back. */
+const PARTS_PER_REQUEST = 8;
+/** Objects listed ahead of the one being read before other parts wait (about 40 MB of them). */
+const MAX_LISTED_AHEAD = 200_000;
+
+/** The fan-out for plan's --list-concurrency and --list-depth. */
+export function fanOutOptions(concurrency: number, depth: number): FanOutOptions {
+  return { concurrency, depth, width: PARTS_PER_REQUEST * concurrency, maxBuffered: MAX_LISTED_AHEAD };
+}
 
 /** A node's own objects are held (as objects) up to this many; past it, the node is listed in ranges instead. */
 const MAX_HELD_OBJECTS = 10_000;

@@ -1,6 +1,6 @@
 export { createS3Client, withObjectStore } from './client';
 export { toStageError } from './errors';
-export { DEFAULT_FAN_OUT } from './fan-out-listing';
+export { fanOutOptions } from './fan-out-listing';
 export type { FanOutOptions } from './fan-out-listing';
 export { decodeUrlEncodedKey, unwritableKeyProblem } from './keys';
 export { ObjectStore, unquoteEtag } from './object-store';

@@ -17,7 +17,13 @@ describe('parsePlanOptions', () => {
       perFile: false,
       allowMissing: false,
       text: DEFAULT_TEXT_SETTINGS,
+      listConcurrency: 16,
+      listDepth: 3,
     });
+  });
+
+  it('reads the listing flags', () => {
+    expect(parsePlanOptions([...required, '--list-concurrency', '4', '--list-depth', '0'])).toMatchObject({ listConcurrency: 4, listDepth: 0 });
   });
 
   it('reads the text flags, recording an encoding by its WHATWG name', () => {
@@ -68,6 +74,8 @@ describe('parsePlanOptions', () => {
     [[...required, '--shards', '2', '--shard-bytes', '1G'], 'cannot be used together'],
     [[...required, '--shards', '0'], '--shards must be between 1 and 10000'],
     [[...required, '--tokenizer', 'icu'], '--tokenizer must be one of unicode, whitespace'],
+    [[...required, '--list-concurrency', '0'], '--list-concurrency must be between 1 and 256'],
+    [[...required, '--list-depth', 'x'], '--list-depth'],
   ])('rejects %j', (argv, message) => {
     expect(() => parsePlanOptions(argv)).toThrow(message);
   });

@@ -62,6 +62,15 @@ export const PLAN_FLAGS = {
     help: 'or to more than SIZE in all',
     default: DEFAULT_MAX_EXPANDED_BYTES,
   }),
+  listConcurrency: flag.integerWithDefault(1, 256, {
+    help: 'listing requests in flight at once (1 lists sequentially)',
+    default: 16,
+    placeholder: 'K',
+  }),
+  listDepth: flag.integerWithDefault(0, 20, {
+    help: 'folder levels below the source that listing may split at (0 lists sequentially)',
+    default: 3,
+  }),
 } as const;
 
 export type PlanFlagValues = FlagValues<typeof PLAN_FLAGS>;
@@ -149,6 +158,8 @@ export function checkPlanValues(values: PlanFlagValues): PlanOptions {
     tokenizer: values.tokenizer,
     perFile: values.perFile,
     allowMissing: values.allowMissing,
+    listConcurrency: values.listConcurrency,
+    listDepth: values.listDepth,
     text: {
       encoding: values.encoding,
       strictEncoding: values.strictEncoding,

@@ -4,7 +4,7 @@ import { estimateCost, formatCostEstimate } from '@wordbatch/cost';
 import { IncompleteResultsError, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/errors';
 import { createNameFilter } from '@wordbatch/planner';
 import { asFolder, formatS3Path, parseS3Path, relativeName } from '@wordbatch/s3-path';
-import { createS3Client, DEFAULT_FAN_OUT, ObjectStore } from '@wordbatch/s3-store';
+import { createS3Client, fanOutOptions, ObjectStore } from '@wordbatch/s3-store';
 import { planSubmission, submitRun } from './aws-executor';
 import { BatchApi, createBatchClient, realSleep } from './batch-api';
 import { formatDryRun, formatFailures, formatIndexRanges, formatProgressLine, formatStatus, formatSubmission, progressFields } from './render';
@@ -117,7 +117,7 @@ async function estimateRun(options: SubmitOptions, sourceUri: string, context: S
   try {
     let objects = 0;
     let bytes = 0;
-    for await (const page of store.listPages(source, { signal: context.signal, fanOut: DEFAULT_FAN_OUT })) {
+    for await (const page of store.listPages(source, { signal: context.signal, fanOut: fanOutOptions(options.listConcurrency, options.listDepth) })) {
       for (const object of page) {
         if (object.key.endsWith('/') || !keep(relativeName(source, object.key))) continue;
         objects++;

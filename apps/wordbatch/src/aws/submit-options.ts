@@ -179,6 +179,9 @@ export interface SubmitOptions {
   readonly exclude: readonly string[];
   readonly shards: number;
   readonly perFile: boolean;
+  /** How --dry-run lists the source for its estimate: as plan would (plan's --list-concurrency, --list-depth). */
+  readonly listConcurrency: number;
+  readonly listDepth: number;
   readonly wait: boolean;
   /** Seconds between two looks with --wait. */
   readonly interval: number;
@@ -213,6 +216,8 @@ export function parseSubmitOptions(argv: readonly string[]): SubmitOptions {
     include: stageFlags.include ?? [],
     exclude: stageFlags.exclude ?? [],
     perFile: stageFlags.perFile ?? false,
+    listConcurrency: stageFlags.listConcurrency ?? PLAN_FLAGS.listConcurrency.read([], '--list-concurrency'),
+    listDepth: stageFlags.listDepth ?? PLAN_FLAGS.listDepth.read([], '--list-depth'),
     cost: {
       compute: {
         ...DEFAULT_COMPUTE,
