@@ -5,3 +5,4 @@ export { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 export { createWordCounter, formatFileCounts, serializeCountLines, WordCounts } from '@wordbatch/word-count';
 export { shardResultLocation } from '@wordbatch/plan-schema';
 export { formatInventoryReport } from '@wordbatch/plan-inputs';
+export { generatedKeys, startListingServer } from '@wordbatch/local-s3';

@@ -14,7 +14,8 @@ import { planFromInventory } from './lib/inventory-bench.mjs';
 import { mergeShardResults } from './lib/merge-bench.mjs';
 import { gzippedShard, manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
 import { localPipeline, processPerFile, rawGetRate, sdkFetchRate, serveLocalRunData, writeSmallFiles } from './lib/pipeline-bench.mjs';
-import { writeSweepPlot } from './lib/plot.mjs';
+import { growthSvg, writeSweepPlot } from './lib/plot.mjs';
+import { planOverListing } from './lib/plan-bench.mjs';
 import { formatReport } from './lib/report.mjs';
 import { plainGetRate, startS3Process } from './lib/s3.mjs';
 import { bundlePath } from './lib/stages.mjs';
@@ -26,7 +27,11 @@ const HELP = `npm run bench [-- options]
   --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
                      checkout of an older commit built with its own tools/build/bundle.mjs
   --no-build         do not build first
-  --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects
+  --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects,plan-scale,merge-scale
+  --plan-scale       also plan over 100k, 1M and 10M listed keys (minutes)
+  --plan-scale-keys LIST  those key counts instead (e.g. 100000,1000000)
+  --merge-scale      also merge 1,000 and 10,000 shard results (minutes: writing them dominates)
+  --scale-plot FILE.svg  draw plan's growth with the number of keys
   --many-objects     also a shard of 100,000 small objects (minutes: uploading them dominates)
   --sweep            also migrate's throughput by object size, on one core and on all
   --plot FILE.svg    draw the sweep (implies --sweep)
@@ -40,6 +45,10 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
     'many-objects': { type: 'boolean', default: false },
+    'plan-scale': { type: 'boolean', default: false },
+    'merge-scale': { type: 'boolean', default: false },
+    'scale-plot': { type: 'string' },
+    'plan-scale-keys': { type: 'string', default: '100000,1000000,10000000' },
     sweep: { type: 'boolean', default: false },
     plot: { type: 'string' },
     json: { type: 'string' },
@@ -53,6 +62,8 @@ if (flags.help) {
 }
 const chosen = new Set(flags.only ? flags.only.split(',') : SECTIONS);
 if (flags['many-objects']) chosen.add('many-objects');
+if (flags['plan-scale']) chosen.add('plan-scale');
+if (flags['merge-scale']) chosen.add('merge-scale');
 if (flags.sweep || flags.plot) chosen.add('sweep');
 const wants = (section) => chosen.has(section);
 
@@ -185,6 +196,18 @@ if (wants('pipeline')) {
   }
 }
 
+if (wants('plan-scale')) {
+  // The issue's measure: pages of 1,000 after 50 ms, about what S3 gives.
+  const latencyMs = 50;
+  results.planScale = [];
+  for (const keys of flags['plan-scale-keys'].split(',').map(Number)) {
+    progress(`plan over ${keys.toLocaleString('en')} listed keys, ${latencyMs} ms a page`);
+    results.planScale.push(await planOverListing(flags.dist, { keys, latencyMs }));
+  }
+  progress('plan over 100,000 keys listed sequentially (--list-concurrency 1), for the ratio');
+  results.planScaleSequential = await planOverListing(flags.dist, { keys: 100_000, latencyMs, listConcurrency: 1 });
+}
+
 if (wants('startup')) {
   progress('start-up of each bundle');
   results.startup = measureStartup([
@@ -198,6 +221,23 @@ if (wants('startup')) {
 results.loadAverageAfter = loadavg();
 process.stdout.write(formatReport(results));
 if (flags.json) writeFileSync(flags.json, `${JSON.stringify(results, null, 2)}\n`);
+if (flags['scale-plot'] && results.planScale) {
+  const rows = results.planScale;
+  writeFileSync(
+    flags['scale-plot'],
+    growthSvg({
+      title: 'plan over a listing endpoint (1,000 keys a page, 50 ms a page)',
+      xLabel: 'keys listed',
+      xs: rows.map((row) => row.keys),
+      xTick: (keys) => (keys >= 1e6 ? `${keys / 1e6}M` : `${keys / 1e3}k`),
+      panels: [
+        { yLabel: 'seconds (whole process)', series: [{ label: 'plan, 16 listings in flight', color: '#1f6feb', values: rows.map((row) => row.wallMs / 1000) }], limit: { value: 120, label: 'target: 10M in 2 min' } },
+        { yLabel: 'peak RSS (MiB)', series: [{ label: 'plan', color: '#d9822b', values: rows.map((row) => row.maxRssBytes / 2 ** 20) }], limit: { value: 1024, label: '1 GiB' } },
+      ],
+    }),
+  );
+  progress(`wrote ${flags['scale-plot']}`);
+}
 if (flags.plot && results.sweep) {
   writeSweepPlot(flags.plot, results.sweep);
   progress(`wrote ${flags.plot}`);

@@ -7,9 +7,9 @@ import { logEvent, runMeasured } from './measure.mjs';
 export const bundlePath = (dist, stage) => join(dist, 'apps', stage, 'main.js');
 
 /** Runs a stage; fails loudly on a non-zero exit. */
-export async function runStageProcess(dist, stage, args, s3Env, { cpus, nodeFlags = [] } = {}) {
+export async function runStageProcess(dist, stage, args, s3Env, { cpus, nodeFlags = [], timeoutMs } = {}) {
   const env = { PATH: process.env.PATH ?? '', ...s3Env };
-  const run = await runMeasured(process.execPath, [...nodeFlags, bundlePath(dist, stage), ...args], { env, cpus });
+  const run = await runMeasured(process.execPath, [...nodeFlags, bundlePath(dist, stage), ...args], { env, cpus, timeoutMs });
   if (run.code !== 0) throw new Error(`${stage} ${args.join(' ')} exited ${run.code}:\n${run.stderr.slice(-3000)}`);
   return run;
 }
