@@ -27,10 +27,9 @@ const HELP = `npm run bench [-- options]
   --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
                      checkout of an older commit built with its own tools/build/bundle.mjs
   --no-build         do not build first
-  --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects,plan-scale,merge-scale
+  --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects,plan-scale
   --plan-scale       also plan over 100k, 1M and 10M listed keys (minutes)
   --plan-scale-keys LIST  those key counts instead (e.g. 100000,1000000)
-  --merge-scale      also merge 1,000 and 10,000 shard results (minutes: writing them dominates)
   --scale-plot FILE.svg  draw plan's growth with the number of keys
   --many-objects     also a shard of 100,000 small objects (minutes: uploading them dominates)
   --sweep            also migrate's throughput by object size, on one core and on all
@@ -46,7 +45,6 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     'many-objects': { type: 'boolean', default: false },
     'plan-scale': { type: 'boolean', default: false },
-    'merge-scale': { type: 'boolean', default: false },
     'scale-plot': { type: 'string' },
     'plan-scale-keys': { type: 'string', default: '100000,1000000,10000000' },
     sweep: { type: 'boolean', default: false },
@@ -63,7 +61,6 @@ if (flags.help) {
 const chosen = new Set(flags.only ? flags.only.split(',') : SECTIONS);
 if (flags['many-objects']) chosen.add('many-objects');
 if (flags['plan-scale']) chosen.add('plan-scale');
-if (flags['merge-scale']) chosen.add('merge-scale');
 if (flags.sweep || flags.plot) chosen.add('sweep');
 const wants = (section) => chosen.has(section);
 
