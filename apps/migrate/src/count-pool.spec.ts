@@ -113,6 +113,27 @@ describe('startShardCounter', () => {
     }
   });
 
+  it.each([1, 2])('counts the pieces of one object in one counter per thread, each piece ending its words (%i threads)', async (threadCount) => {
+    const threads = channelThreads();
+    counter = startShardCounter({ tokenizer: 'unicode', perFile: true, threads: threadCount, spawn: threads.spawn });
+    const group = counter.openGroup();
+    const words: number[] = [];
+    // Pieces end at newlines in migrate; these do not, so only the piece's end keeps "high-" and "speed" apart.
+    for (const text of ['high-', 'speed it’', 's']) {
+      const piece = group.openPiece(text.length);
+      await piece.write(Buffer.from(text));
+      words.push((await piece.end()).words);
+    }
+    expect(words).toEqual([1, 2, 1]);
+    const fileCounts = await group.settle(true);
+    const expected = countWords('high-\nspeed it’\ns');
+    expect(fileCounts.length).toBeGreaterThan(0);
+    const perFile = new WordCounts();
+    for (const text of fileCounts) for (const line of text.split('\n').filter(Boolean)) perFile.add(line.split('\t')[0], Number(line.split('\t')[1]));
+    expect(sorted(perFile)).toEqual(sorted(expected));
+    expect(sorted(await counter.finish())).toEqual(sorted(expected));
+  });
+
   it('makes a writer wait while its thread is far behind, and lets it go once the thread caught up', async () => {
     const threads = channelThreads();
     counter = startShardCounter({ tokenizer: 'whitespace', perFile: false, threads: 2, spawn: threads.spawn });

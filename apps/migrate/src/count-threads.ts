@@ -68,9 +68,13 @@ export class CountThreads implements ShardCounter {
         return new PooledFile(this.pickThread(), this.nextFile++, plannedBytes, group);
       },
       // Every thread hears it: any of them may hold pieces of the group.
-      settle: (keep) => {
-        if (this.abort.signal.aborted) return;
-        for (const thread of this.pool) thread.handle.postMessage({ type: 'settle', group, keep });
+      settle: async (keep) => {
+        if (this.abort.signal.aborted) {
+          if (keep) throw this.abort.signal.reason as Error;
+          return [];
+        }
+        const settled = await Promise.all(this.pool.map((thread) => thread.settle(group, keep)));
+        return settled.filter((fileCounts): fileCounts is string => fileCounts !== undefined);
       },
     };
   }
@@ -143,6 +147,7 @@ class CountThread {
   private readonly freeSlots = Array.from({ length: SLOTS_PER_THREAD }, (_, slot) => slot);
   private readonly slotWaiters: Array<Waiter<void>> = [];
   private readonly ends = new Map<number, Waiter<FileCount>>();
+  private readonly settles = new Map<number, Waiter<string | undefined>>();
   private finishing: Waiter<void> | undefined;
 
   constructor(
@@ -167,9 +172,9 @@ class CountThread {
     return new Promise<void>((resolve, reject) => this.slotWaiters.push({ resolve, reject }));
   }
 
-  send(file: number, bytes: FilledSlot): void {
+  send(file: number, bytes: FilledSlot, group: number | undefined): void {
     this.queuedBytes += bytes.length;
-    this.handle.postMessage({ type: 'write', file, bytes });
+    this.handle.postMessage({ type: 'write', file, bytes, group });
   }
 
   end(file: number, bytes: FilledSlot | undefined, group: number | undefined): Promise<FileCount> {
@@ -183,6 +188,14 @@ class CountThread {
   discard(file: number, unsentSlot: number | undefined): void {
     if (unsentSlot !== undefined) this.release(unsentSlot);
     if (!this.failed.aborted) this.handle.postMessage({ type: 'discard', file });
+  }
+
+  /** Resolves with the thread's per-file counts of the group, when it has any to give. */
+  settle(group: number, keep: boolean): Promise<string | undefined> {
+    return new Promise<string | undefined>((resolve, reject) => {
+      this.settles.set(group, { resolve, reject });
+      this.handle.postMessage({ type: 'settle', group, keep });
+    });
   }
 
   finish(): Promise<void> {
@@ -204,6 +217,12 @@ class CountThread {
         waiter?.resolve({ words: message.words, fileCounts: message.fileCounts });
         break;
       }
+      case 'settled': {
+        const waiter = this.settles.get(message.group);
+        this.settles.delete(message.group);
+        waiter?.resolve(message.fileCounts);
+        break;
+      }
       case 'finished':
         this.finishing?.resolve();
         break;
@@ -214,6 +233,8 @@ class CountThread {
     for (const waiter of this.slotWaiters.splice(0)) waiter.reject(error);
     for (const waiter of this.ends.values()) waiter.reject(error);
     this.ends.clear();
+    for (const waiter of this.settles.values()) waiter.reject(error);
+    this.settles.clear();
     this.finishing?.reject(error);
   }
 
@@ -278,7 +299,7 @@ class PooledFile implements FileCounter {
       this.thread.memory.set(utf8.subarray(offset, offset + length), this.slot * SLOT_BYTES + this.filled);
       this.filled += length;
       offset += length;
-      if (this.filled === SLOT_BYTES) this.thread.send(this.file, this.takeFilled());
+      if (this.filled === SLOT_BYTES) this.thread.send(this.file, this.takeFilled(), this.group);
     }
     return offset;
   }

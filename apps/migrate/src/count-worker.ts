@@ -26,15 +26,16 @@ export interface FilledSlot {
   readonly length: number;
 }
 
+/**
+ * A piece of a large object (split-file.ts) names its `group` in every message: the thread
+ * counts the group's pieces in one counter, whose counts wait there until the object settles.
+ */
 export type ToCountWorker =
-  | { readonly type: 'write'; readonly file: number; readonly bytes: FilledSlot }
-  /**
-   * The object's last bytes may come with its end. A piece of a large object (split-file.ts)
-   * names its `group`: its counts wait there until the whole object settles.
-   */
+  | { readonly type: 'write'; readonly file: number; readonly bytes: FilledSlot; readonly group?: number }
+  /** The object's last bytes may come with its end. */
   | { readonly type: 'end'; readonly file: number; readonly bytes?: FilledSlot; readonly group?: number }
   | { readonly type: 'discard'; readonly file: number }
-  /** The object of `group` ended (keep: its held counts join the shard's) or was dropped. */
+  /** The object of `group` ended (keep: its held counts join the shard's) or was dropped; answered by 'settled'. */
   | { readonly type: 'settle'; readonly group: number; readonly keep: boolean }
   | { readonly type: 'finish' };
 
@@ -43,6 +44,8 @@ export type FromCountWorker =
   | { readonly type: 'counted'; readonly bytes: FilledSlot }
   | { readonly type: 'ended'; readonly file: number; readonly words: number; readonly fileCounts?: string; readonly bytes?: FilledSlot }
   | { readonly type: 'counts'; readonly lines: Uint8Array }
+  /** `fileCounts`: the group's counts on this thread, when the plan asks for per-file counts, it was kept and the thread had pieces of it. */
+  | { readonly type: 'settled'; readonly group: number; readonly fileCounts?: string }
   | { readonly type: 'finished' }
   | { readonly type: 'failed'; readonly message: string; readonly stack?: string };
 
@@ -55,6 +58,13 @@ export interface CountWorkerPort {
 /** `word<TAB>count` lines are handed back in pieces of about this many characters. */
 const COUNT_PIECE_CHARS = 1 << 20;
 const encoder = new TextEncoder();
+const NEWLINE = new Uint8Array([0x0a]);
+
+/** An object being counted: its counter, and the counter's words when the object began (a piece shares its group's counter). */
+interface OpenFile {
+  readonly counter: WordCounter;
+  readonly wordsBefore: number;
+}
 
 /** The entry of a counting thread: `port` and `data` are worker_threads' parentPort and workerData. */
 export function startCountWorker(port: CountWorkerPort | null, data: unknown): void {
@@ -67,17 +77,18 @@ export function startCountWorker(port: CountWorkerPort | null, data: unknown): v
 
 /** Answers the pool's messages on `port` until the thread is terminated. */
 export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): void {
-  const open = new Map<number, WordCounter>();
+  const open = new Map<number, OpenFile>();
   const shard = new WordCounts();
-  /** Counts of ended pieces whose object has not settled yet, by group. */
-  const held = new Map<number, WordCounts>();
-  const counterOf = (file: number): WordCounter => {
-    let counter = open.get(file);
-    if (counter === undefined) {
-      counter = createWordCounter(data.tokenizer);
-      open.set(file, counter);
+  /** One counter per large object this thread has counted pieces of, until the object settles. */
+  const groups = new Map<number, WordCounter>();
+  const openFile = (file: number, group: number | undefined): OpenFile => {
+    let entry = open.get(file);
+    if (entry === undefined) {
+      const counter = group === undefined ? createWordCounter(data.tokenizer) : groupCounter(groups, group, data.tokenizer);
+      entry = { counter, wordsBefore: counter.words };
+      open.set(file, entry);
     }
-    return counter;
+    return entry;
   };
   const bytesOf = ({ slot, length }: FilledSlot) => new Uint8Array(data.slots, slot * data.slotBytes, length);
 
@@ -85,27 +96,39 @@ export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): 
     try {
       switch (message.type) {
         case 'write':
-          counterOf(message.file).write(bytesOf(message.bytes));
+          openFile(message.file, message.group).counter.write(bytesOf(message.bytes));
           port.postMessage({ type: 'counted', bytes: message.bytes });
           break;
         case 'end': {
-          const counter = counterOf(message.file);
+          const { counter, wordsBefore } = openFile(message.file, message.group);
           open.delete(message.file);
           if (message.bytes) counter.write(bytesOf(message.bytes));
-          counter.end();
-          if (message.group === undefined) shard.mergeFrom(counter.counts);
-          else heldCounts(held, message.group).mergeFrom(counter.counts);
-          const fileCounts = data.perFile ? formatFileCounts(counter.counts) : undefined;
-          port.postMessage({ type: 'ended', file: message.file, words: counter.words, fileCounts, bytes: message.bytes });
+          let fileCounts: string | undefined;
+          if (message.group === undefined) {
+            counter.end();
+            shard.mergeFrom(counter.counts);
+            if (data.perFile) fileCounts = formatFileCounts(counter.counts);
+          } else {
+            // Ends what the end of an object would (a last word, a joiner, a cut character), so
+            // the next piece starts clean; a piece that ended at a newline just gets an empty line.
+            counter.write(NEWLINE);
+          }
+          port.postMessage({ type: 'ended', file: message.file, words: counter.words - wordsBefore, fileCounts, bytes: message.bytes });
           break;
         }
         case 'discard':
           open.delete(message.file);
           break;
         case 'settle': {
-          const counts = held.get(message.group);
-          held.delete(message.group);
-          if (message.keep && counts !== undefined) shard.mergeFrom(counts);
+          const counter = groups.get(message.group);
+          groups.delete(message.group);
+          let fileCounts: string | undefined;
+          if (message.keep && counter !== undefined) {
+            counter.end();
+            shard.mergeFrom(counter.counts);
+            if (data.perFile) fileCounts = formatFileCounts(counter.counts);
+          }
+          port.postMessage({ type: 'settled', group: message.group, fileCounts });
           break;
         }
         case 'finish':
@@ -121,13 +144,13 @@ export function serveCountWorker(port: CountWorkerPort, data: CountWorkerData): 
   });
 }
 
-function heldCounts(held: Map<number, WordCounts>, group: number): WordCounts {
-  let counts = held.get(group);
-  if (counts === undefined) {
-    counts = new WordCounts();
-    held.set(group, counts);
+function groupCounter(groups: Map<number, WordCounter>, group: number, tokenizer: TokenizerName): WordCounter {
+  let counter = groups.get(group);
+  if (counter === undefined) {
+    counter = createWordCounter(tokenizer);
+    groups.set(group, counter);
   }
-  return counts;
+  return counter;
 }
 
 /**

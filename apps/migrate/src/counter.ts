@@ -37,15 +37,21 @@ export interface ShardCounter {
 }
 
 /**
- * The pieces of one large object, each counted by whichever thread is free. An ended piece's
- * counts are held apart until the object settles, so an object that turns out binary, or
- * fails, leaves no trace in the shard, as a whole object would not.
+ * The pieces of one large object, each counted by whichever thread is free. A thread counts
+ * all the pieces of an object it gets in one counter (a piece ends at a newline, which ends
+ * whatever the end of an object would), so a piece costs no counter of its own and no merge.
+ * Those counts are held apart until the object settles, so an object that turns out binary,
+ * or fails, leaves no trace in the shard, as a whole object would not.
  */
 export interface PieceGroup {
-  /** A piece: a FileCounter whose end() holds its counts in the group. */
+  /** A piece: a FileCounter whose end() gives the piece's words (never per-file counts: see settle). */
   openPiece(plannedBytes: number): FileCounter;
-  /** Once every piece has ended or been discarded: keep adds the held counts to the shard's. */
-  settle(keep: boolean): void;
+  /**
+   * Once every piece has ended or been discarded: keep adds the held counts to the shard's.
+   * Resolves with the object's counts in the per-file format when the plan asks for them and
+   * keep is set: one text per counter that held pieces of it (none otherwise).
+   */
+  settle(keep: boolean): Promise<readonly string[]>;
 }
 
 /** The part of a worker_threads Worker the pool uses (a MessagePort adapter in tests). */

@@ -28,27 +28,42 @@ export class InThreadCounter implements ShardCounter {
 
   openFile(plannedBytes: number): FileCounter {
     if (!this.perFile && plannedBytes < SMALL_OBJECT_BYTES) return new GatheredFile(this.together, plannedBytes);
-    return this.ownCounter(this.counts);
+    return this.ownCounter();
   }
 
   openGroup(): PieceGroup {
-    const held = new WordCounts();
+    // Every piece in one counter, held until the object settles (see PieceGroup).
+    const counter = createWordCounter(this.tokenizer);
     return {
-      openPiece: () => this.ownCounter(held),
-      settle: (keep) => {
-        if (keep) this.counts.mergeFrom(held);
+      openPiece: () => {
+        const wordsBefore = counter.words;
+        return {
+          write: (utf8) => counter.write(utf8),
+          end: async () => {
+            // Ends what the end of an object would, so the next piece starts clean.
+            counter.write(NEWLINE);
+            return { words: counter.words - wordsBefore };
+          },
+          discard: () => undefined,
+        };
+      },
+      settle: async (keep) => {
+        if (!keep) return [];
+        counter.end();
+        this.counts.mergeFrom(counter.counts);
+        return this.perFile ? [formatFileCounts(counter.counts)] : [];
       },
     };
   }
 
-  /** A counter of the object's own, whose counts go to `into` when it ends. */
-  private ownCounter(into: WordCounts): FileCounter {
+  /** A counter of the object's own, whose counts join the shard's when it ends. */
+  private ownCounter(): FileCounter {
     const counter = createWordCounter(this.tokenizer);
     return {
       write: (utf8) => counter.write(utf8),
       end: async () => {
         counter.end();
-        into.mergeFrom(counter.counts);
+        this.counts.mergeFrom(counter.counts);
         return { words: counter.words, fileCounts: this.perFile ? formatFileCounts(counter.counts) : undefined };
       },
       discard: () => undefined,

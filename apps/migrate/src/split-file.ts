@@ -11,7 +11,9 @@ const NEWLINE = 0x0a;
  * pending `'` or `-`, and any unfinished UTF-8 sequence, exactly as the end of an object does,
  * and 0x0A never occurs inside a UTF-8 sequence. So counting the pieces apart and adding their
  * counts gives the counts of the whole, and a line longer than `pieceBytes` (or no newline at
- * all) simply makes a longer piece, which streams to its thread like any object.
+ * all) simply makes a longer piece, which streams to its thread like any object. For the same
+ * reason a thread counts every piece of the object it gets in one counter (PieceGroup): one
+ * table and one merge per thread and object, not per piece.
  *
  * The cut is made in the text the tokenizers read (after the encoding was decided on the
  * object's first bytes, source-text's SourceText), so the whole object's BOM and UTF-16 handling and its
@@ -63,17 +65,17 @@ export class SplitFile implements FileCounter {
     this.ended.push(this.piece.end());
     const counts = await Promise.all(this.ended);
     const words = counts.reduce((sum, count) => sum + count.words, 0);
-    const fileCounts = this.perFile ? mergeFileCounts(counts) : undefined;
     this.settled = true;
-    this.group.settle(true);
-    return { words, fileCounts };
+    const fileCounts = await this.group.settle(true);
+    return { words, fileCounts: this.perFile ? mergeFileCounts(fileCounts) : undefined };
   }
 
   discard(): void {
     if (this.settled) return;
     this.settled = true;
     this.piece.discard();
-    this.group.settle(false);
+    // Nothing to wait for: the held counts are simply dropped (a failed pool has dropped them already).
+    this.group.settle(false).catch(() => undefined);
   }
 
   /** Ends the current piece (it ends with a newline) and opens the next. */
@@ -94,11 +96,13 @@ export class SplitFile implements FileCounter {
   }
 }
 
-/** The per-file counts of the whole object, from those of its pieces. */
-function mergeFileCounts(counts: readonly FileCount[]): string {
+/** The per-file counts of the whole object, from those of each counter that held pieces of it. */
+function mergeFileCounts(texts: readonly string[]): string {
+  // One counter held them all (one thread, or the calling thread): already the object's own.
+  if (texts.length === 1) return texts[0];
   const whole = new WordCounts();
   const parser = new CountLinesParser(whole);
-  for (const { fileCounts } of counts) if (fileCounts) parser.write(Buffer.from(fileCounts, 'utf8'));
+  for (const text of texts) parser.write(Buffer.from(text, 'utf8'));
   parser.end();
   return formatFileCounts(whole);
 }
