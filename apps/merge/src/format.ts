@@ -61,6 +61,8 @@ const NOTE_NAMES = 3;
 export function formatMergeNotes(result: MergeResult): string {
   const { totals } = result;
   const lines: string[] = [];
+  // An empty input is a result (0 words), never a silent one: README "Empty inputs".
+  if (totals.files === 0 && totals.skippedFiles === 0 && result.missingShards.length === 0) lines.push('warning: the plan named no objects: nothing was counted');
   if (totals.skippedFiles > 0) {
     const reasons = Object.entries(totals.skippedByReason)
       .filter(([, objects]) => objects > 0)

@@ -186,6 +186,12 @@ describe('output formats', () => {
     );
   });
 
+  it('warns, on stderr, that an empty plan counted nothing (not when shards were missing)', () => {
+    const empty = { ...result, words: [], totals: { ...result.totals, files: 0, words: 0, distinctWords: 0, bytes: 0 } };
+    expect(formatMergeNotes(empty)).toBe('wordbatch merge: warning: the plan named no objects: nothing was counted\n');
+    expect(formatMergeNotes({ ...empty, missingShards: [0] })).toBe('');
+  });
+
   it('compresses index lists into ranges', () => {
     expect(formatIndexRanges([0, 1, 2, 5, 7, 8])).toBe('0-2, 5, 7-8');
     expect(formatIndexRanges([])).toBe('');

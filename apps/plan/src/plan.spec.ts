@@ -9,6 +9,7 @@ import { parsePlanHeader, parseShardList } from '@wordbatch/plan-schema';
 import { parseS3Path } from '@wordbatch/s3-path';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { parsePlanCommand as parsePlanOptions } from '@wordbatch/stage-commands';
+import { formatPlanNotes } from './notes';
 import { formatPlanSummary, runPlan } from './plan';
 
 const SRC = 'plan-src';
@@ -94,6 +95,17 @@ describe('runPlan', () => {
     expect(summary.header.totals.files).toBe(2);
     expect(summary.filteredOut).toBe(2);
     expect(formatPlanSummary(summary)).toContain('files        2 (2 filtered out)');
+  });
+
+  it('warns on stderr, without failing, when the source is empty or the patterns match nothing, and not otherwise', async () => {
+    const unmatched = await runPlan(options(['--include', '*.pdf'], 'unmatched'), deps());
+    expect(unmatched.header.totals.files).toBe(0);
+    expect(formatPlanNotes(unmatched)).toBe(
+      `wordbatch plan: warning: none of the 4 objects under s3://${SRC}/docs/ matched --include/--exclude: the run will count nothing\n`,
+    );
+    const empty = await runPlan(parsePlanOptions(['--source', `s3://${SRC}/nothing-here/`, '--destination', `s3://${DST}/out/`, '--plan', `s3://${DST}/plans/empty.json`]), deps());
+    expect(formatPlanNotes(empty)).toBe(`wordbatch plan: warning: no objects under s3://${SRC}/nothing-here/: the run will count nothing\n`);
+    expect(formatPlanNotes(await runPlan(options([], 'full'), deps()))).toBe('');
   });
 
   it('sizes shards by --shard-bytes, one per file at most', async () => {

@@ -26,7 +26,9 @@ export function localCommand(deps: LocalCommandDeps): StageProgram<LocalOptions>
           : processLauncher(deps.binDir, deps.nodePath, deps.baseEnv);
       const terminal = deps.stderr.isTTY === true && !quiet;
       const progress = terminal ? (text: string) => deps.stderr.write(`\r\x1b[K${text}`) : undefined;
-      const result = await runLocalPipeline(options, { launcher, logger, signal, progress, pid: deps.pid, isRunning: deps.isRunning });
+      // A stage's note is a line of its own, even in the middle of the progress line.
+      const note = (line: string) => deps.stderr.write(`${progress ? '\r\x1b[K' : ''}${line}\n`);
+      const result = await runLocalPipeline(options, { launcher, logger, signal, progress, note, pid: deps.pid, isRunning: deps.isRunning });
       if (progress) deps.stderr.write('\r\x1b[K');
       stdout.write(result.output);
       logger.info({ files: result.files, results: result.resultsDir, logs: result.runDir, report: result.report }, 'Local:Done');

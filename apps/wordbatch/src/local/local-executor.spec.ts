@@ -43,3 +43,39 @@ describe('runLocally: what this machine lacks is exit 6, not a bug', () => {
     await expect(run(failing)).rejects.toMatchObject({ exitCode: ExitCode.InputChanged, message: expect.stringContaining('bucket missing') });
   });
 });
+
+describe('runLocally: the plain lines a stage prints for a person', () => {
+  let logDir: string;
+  beforeEach(() => (logDir = mkdtempSync(join(tmpdir(), 'local-executor-'))));
+  afterEach(() => rmSync(logDir, { recursive: true, force: true }));
+
+  it('are passed on, one each and in order, without the JSON log lines, even when split across writes', async () => {
+    const script = [
+      'process.stderr.write(JSON.stringify({ level: "info", event: "Merge:Done" }) + "\\n");',
+      'process.stderr.write("wordbatch merge: 2 objects skipped (binary 2): listed");',
+      'setTimeout(() => { process.stderr.write(" under \\"skipped\\"\\nwordbatch merge: warning: 1 objects had byte sequences invalid in utf-8\\n"); }, 50);',
+    ].join('\n');
+    const notes: string[] = [];
+    await runLocally(oneStage, {
+      launcher: launcherRunning([process.execPath, '-e', script]),
+      env: {},
+      parallel: 1,
+      logDir,
+      signal: new AbortController().signal,
+      onNote: (line) => notes.push(line),
+    });
+    expect(notes).toEqual([
+      'wordbatch merge: 2 objects skipped (binary 2): listed under "skipped"',
+      'wordbatch merge: warning: 1 objects had byte sequences invalid in utf-8',
+    ]);
+  });
+
+  it('are not passed on from a copy that failed: its error says what went wrong', async () => {
+    const notes: string[] = [];
+    const failing = [process.execPath, '-e', 'console.error("a note"); console.error("wordbatch plan: error: bad"); process.exit(2)'];
+    await expect(
+      runLocally(oneStage, { launcher: launcherRunning(failing), env: {}, parallel: 1, logDir, signal: new AbortController().signal, onNote: (line) => notes.push(line) }),
+    ).rejects.toMatchObject({ exitCode: ExitCode.Usage });
+    expect(notes).toEqual([]);
+  });
+});

@@ -21,6 +21,12 @@ export interface LocalExecutorOptions {
   readonly logDir: string;
   readonly signal: AbortSignal;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Told each plain (not JSON) line a stage copy that succeeded wrote on stderr: the lines a
+   * stage prints for a person whatever its output (merge's skipped objects and invalid
+   * encodings), which the user of the local run must see as the stage's own user would.
+   */
+  readonly onNote?: (line: string) => void;
 }
 
 export interface ProgressEvent {
@@ -71,10 +77,13 @@ async function runCopy(invocation: StageInvocation, arrayIndex: number | undefin
   const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
   const stdout: Buffer[] = [];
   const stderrTail: string[] = [];
+  const notes = new PlainLines();
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => {
     log.write(chunk);
-    stderrTail.push(chunk.toString('utf8'));
+    const text = chunk.toString('utf8');
+    notes.add(text);
+    stderrTail.push(text);
     if (stderrTail.length > 20) stderrTail.shift();
   });
   const code = await new Promise<number>((resolve, reject) => {
@@ -90,7 +99,33 @@ async function runCopy(invocation: StageInvocation, arrayIndex: number | undefin
     const reason = lastErrorLine(stderrTail.join('')) ?? lastLine(stderrTail.join('')) ?? `exited with code ${code}`;
     throw new StageFailedError(`${label} failed (exit ${code}): ${reason} [log: ${logFile}]`, code as ExitCode);
   }
+  for (const line of notes.end()) options.onNote?.(line);
   return Buffer.concat(stdout).toString('utf8');
+}
+
+/** The lines of a stage's stderr that are not its JSON log, kept (a bounded number) as they arrive. */
+class PlainLines {
+  private static readonly LIMIT = 100;
+  private partial = '';
+  private readonly lines: string[] = [];
+
+  add(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.keep(line);
+  }
+
+  end(): readonly string[] {
+    this.keep(this.partial);
+    this.partial = '';
+    return this.lines;
+  }
+
+  private keep(line: string): void {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('{') || this.lines.length >= PlainLines.LIMIT) return;
+    this.lines.push(trimmed);
+  }
 }
 
 /**

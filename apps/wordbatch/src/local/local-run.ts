@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -15,6 +16,8 @@ export const SOURCE_BUCKET = 'wordbatch-source';
 export const RESULTS_BUCKET = 'wordbatch-results';
 const RESULTS_PREFIX = 'out/';
 const UPLOAD_CONCURRENCY = 16;
+/** Where merge writes result.json in the embedded server, as its notes name it. */
+const RESULT_IN_SERVER = new RegExp(`s3://${RESULTS_BUCKET}/${RESULTS_PREFIX}[^/\\s]+/result\\.json`, 'g');
 
 export interface LocalRunDeps {
   readonly launcher: StageLauncher;
@@ -22,6 +25,8 @@ export interface LocalRunDeps {
   readonly signal: AbortSignal;
   /** Progress for a person at a terminal; absent when nobody watches. */
   readonly progress?: (text: string) => void;
+  /** A line a stage printed for a person (merge's skipped objects, invalid encodings), to show as it is. */
+  readonly note: (line: string) => void;
   /** This process's id (names its run folder), and whether another process still runs. */
   readonly pid: number;
   readonly isRunning: (pid: number) => boolean;
@@ -63,6 +68,11 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
   const s3Dir = join(runDir, 's3');
   const logDir = join(runDir, 'logs');
   await rm(runDir, { recursive: true, force: true });
+  // Every upload in flight (UPLOAD_CONCURRENCY of them) and every stage copy running (--parallel)
+  // listens to this one signal, each request twice (the SDK's retry loop and its HTTP handler):
+  // past Node's default of 10 listeners that is expected, not a leak, and must not print
+  // a MaxListenersExceededWarning on every run.
+  setMaxListeners(2 * Math.max(UPLOAD_CONCURRENCY, options.parallel) + 10, deps.signal);
   const server = await startLocalS3({ directory: s3Dir, buckets: [SOURCE_BUCKET, RESULTS_BUCKET] });
   const store = new ObjectStore(createS3Client(server.env));
   try {
@@ -88,6 +98,8 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
       logDir,
       signal: deps.signal,
       onProgress: (event: ProgressEvent) => deps.progress?.(`${event.stage} ${event.done}/${event.total}`),
+      // merge names result.json in the embedded server, which is gone when the run ends: the user opens the copy.
+      onNote: (line) => deps.note(line.replace(RESULT_IN_SERVER, join(resultsDir, 'result.json'))),
     });
     await copyResults(store, resultsDir, deps.signal);
     // Written while the embedded server still runs: the report reads the shard headers and timings from it.
