@@ -1,22 +1,34 @@
-// `npm run test:mutation [-- LIB...] [-- --force]`: mutation testing of the libs where a silent
-// miscount or a tampered plan would hurt most (issue 16), one Stryker run per lib (see
-// stryker.config.mjs). Incremental unless --force. Prints each lib's time; the scores and the
-// surviving mutants are in Stryker's own output and in tmp/mutation/<lib>/mutation.html.
+// `npm run test:mutation [-- LIB...] [--force] [--mutate FILE[,FILE]] [--concurrency N]`:
+// mutation testing of the libs where a silent miscount or a tampered plan would hurt most
+// (issue 16), one Stryker run per lib (see stryker.config.mjs). Incremental unless --force;
+// --mutate narrows a run to some files of one lib while iterating (the other files' results
+// stay in the incremental file). Prints each lib's time; the scores and the surviving mutants
+// are in Stryker's own output and in tmp/mutation/<lib>/mutation.html.
 import { spawnSync } from 'node:child_process';
 
 const LIBS = ['s3-path', 'plan-schema', 'planner', 'word-count'];
+const VALUED = ['--mutate', '--concurrency'];
 const args = process.argv.slice(2);
-const force = args.includes('--force');
-const unknown = args.filter((arg) => arg !== '--force' && !LIBS.includes(arg));
-if (unknown.length > 0) {
-  console.error(`test:mutation: error: unknown lib ${unknown[0]}; one of ${LIBS.join(', ')}`);
+const passed = [];
+const chosen = [];
+for (let index = 0; index < args.length; index++) {
+  const arg = args[index];
+  if (arg === '--force') passed.push(arg);
+  else if (VALUED.includes(arg) && index + 1 < args.length) passed.push(arg, args[++index]);
+  else if (LIBS.includes(arg)) chosen.push(arg);
+  else {
+    console.error(`test:mutation: error: unknown argument ${arg}; give libs (${LIBS.join(', ')}), --force, --mutate FILE or --concurrency N`);
+    process.exit(2);
+  }
+}
+if (passed.includes('--mutate') && chosen.length !== 1) {
+  console.error('test:mutation: error: --mutate needs exactly one lib');
   process.exit(2);
 }
-const chosen = args.filter((arg) => LIBS.includes(arg));
 let failed = false;
 for (const lib of chosen.length > 0 ? chosen : LIBS) {
   const started = Date.now();
-  const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...(force ? ['--force'] : [])], {
+  const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...passed], {
     stdio: 'inherit',
     // The jest suites of some libs start the embedded S3 server, which needs the legacy provider.
     env: { ...process.env, MUTATION_LIB: lib, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim() },

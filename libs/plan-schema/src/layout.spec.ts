@@ -16,7 +16,12 @@ import {
 import { sampleHeader } from './sample-header.spec-helper';
 
 describe('layout', () => {
-  const header = sampleHeader();
+  // Read in each test, not here: a schema call while jest collects the tests is outside any
+  // test, and would make the mutants it reaches "static" to Stryker (re-tested with the whole suite).
+  let header: ReturnType<typeof sampleHeader>;
+  beforeEach(() => {
+    header = sampleHeader();
+  });
 
   it('puts every output at a key derived from the plan', () => {
     expect(shardListLocation(header, 42)).toEqual({ bucket: 'dst-bucket', key: 'plans/p1/shard-00042.json' });
