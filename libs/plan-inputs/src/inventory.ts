@@ -40,7 +40,8 @@ export async function readInventoryManifest(store: ObjectStore, manifest: S3Path
   } catch {
     throw new UsageError(`${FLAG} ${uri} is not valid JSON: not an S3 Inventory manifest.json`);
   }
-  const parsed = manifestSchema.safeParse(json);
+  // reportInput: without it zod leaves `input` off every issue, and a field of the wrong type read as missing.
+  const parsed = manifestSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UsageError(`${FLAG} ${uri}: field "${issue.path.join('.') || '(document)'}" ${issue.input === undefined ? 'is missing' : issue.message.toLowerCase()}: not an S3 Inventory manifest.json`);

@@ -106,7 +106,8 @@ async function* jsonlObjects(bytes: AsyncIterable<Buffer>, uri: string): AsyncGe
     } catch {
       throw new UsageError(`${where}: not valid JSON; expected {"bucket": …, "key": …, "versionId"?: …}`);
     }
-    const parsed = jsonlLine.safeParse(json);
+    // reportInput: without it zod leaves `input` off every issue, and a field of the wrong type read as missing.
+    const parsed = jsonlLine.safeParse(json, { reportInput: true });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'the line';

@@ -108,6 +108,7 @@ describe('gatherNamedObjects from key lists', () => {
     ['a wrong field count', 'fields.csv', `${SRC}\n`, /fields\.csv line 1: has 1 field\(s\); expected bucket,key\[,versionId\]/],
     ['an unclosed quote', 'quote.csv', `${SRC},"data/plain.txt\n`, /quote\.csv: not valid CSV/],
     ['JSON without a key', 'nokey.jsonl', `{"bucket":"${SRC}"}\n`, /nokey\.jsonl line 1: field "key" is missing/],
+    ['JSON with a key that is not a string', 'numkey.jsonl', `{"bucket":"${SRC}","key":5}\n`, /numkey\.jsonl line 1: field "key" invalid input: expected string, received number/],
     ['a line that is not JSON', 'bad.jsonl', 'not json\n', /bad\.jsonl line 1: not valid JSON/],
     ['a key over 1,024 bytes', 'long.jsonl', `${JSON.stringify({ bucket: SRC, key: 'k'.repeat(1025) })}\n`, /not an S3 key \(the key is 1025 bytes long/],
     ['gzip that is not', 'fake.csv.gz', 'plain text', /fake\.csv\.gz is not valid gzip/],
@@ -176,5 +177,8 @@ describe('gatherNamedObjects from an S3 Inventory report', () => {
     await store.put({ bucket: LISTS, key: 'bad/manifest.json' }, JSON.stringify({ sourceBucket: SRC }));
     const error = await failure(gatherNamedObjects({ kind: 'manifest', manifest: { bucket: LISTS, key: 'bad/manifest.json' } }, options()));
     expect(error.message).toMatch(/field "destinationBucket" is missing: not an S3 Inventory manifest\.json/);
+    await store.put({ bucket: LISTS, key: 'bad/typed.json' }, JSON.stringify({ sourceBucket: SRC, destinationBucket: 7 }));
+    const typed = await failure(gatherNamedObjects({ kind: 'manifest', manifest: { bucket: LISTS, key: 'bad/typed.json' } }, options()));
+    expect(typed.message).toMatch(/field "destinationBucket" invalid input: expected string, received number: not an S3 Inventory manifest\.json/);
   });
 });

@@ -27,6 +27,15 @@ describe('parsePlanHeader', () => {
     ['an unknown key', { ...sampleHeaderDocument(), extra: 1 }, /has unknown keys extra/],
     ['an array', [], /field "\(document\)"/],
     ['a wrong kind', { ...sampleHeaderDocument(), kind: 'wordbatch-shard-list' }, /field "kind"/],
+    ['null', 'null', /^plan: field "\(document\)" /],
+    ['a string', '"plan"', /^plan: field "\(document\)" /],
+    ['a number', '2', /^plan: field "\(document\)" /],
+    ['no version', { ...sampleHeaderDocument(), version: undefined }, /^plan: field "version" invalid input$/],
+    ['a version that is not a number', { ...sampleHeaderDocument(), version: '2' }, /^plan: field "version" invalid input/],
+    // zod's message, first letter lowercased to follow the field name; a wrong type is not "missing".
+    ['a shard count of the wrong type', { ...sampleHeaderDocument(), shardCount: '2' }, /^plan: field "shardCount" invalid input: expected number, received string$/],
+    ['a shard count too big', { ...sampleHeaderDocument(), shardCount: 10_001 }, /^plan: field "shardCount" too big: /],
+    ['two unknown keys', { ...sampleHeaderDocument(), extra: 1, 'odd key': 2 }, /has unknown keys extra, "odd key"$/],
   ])('rejects %s with a message naming the field', (_case, document, message) => {
     const text = typeof document === 'string' ? document : JSON.stringify(document);
     expect(() => parsePlanHeader(text)).toThrow(PlanFormatError);

@@ -30,7 +30,8 @@ function parseDocument<T>(schema: z.ZodType<T, unknown>, text: string, what: str
       `${what} has format version ${version}; this build reads versions ${READABLE_PLAN_VERSIONS.join(' and ')} (use the matching wordbatch release)`,
     );
   }
-  const result = schema.safeParse(json);
+  // reportInput: without it zod leaves `input` off every issue, and a field of the wrong type read as missing.
+  const result = schema.safeParse(json, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue.path.length > 0 ? issue.path.join('.') : '(document)';

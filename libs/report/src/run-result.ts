@@ -31,7 +31,8 @@ export function parseRunResult(text: string, what: string): RunResult {
   } catch {
     throw new RunResultError(`${what} is not valid JSON`);
   }
-  const parsed = runResultSchema.safeParse(json);
+  // reportInput: without it zod leaves `input` off every issue, and a field of the wrong type read as missing.
+  const parsed = runResultSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.length > 0 ? issue.path.join('.') : '(document)';
