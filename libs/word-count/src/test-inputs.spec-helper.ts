@@ -12,7 +12,7 @@ import { WordCounts } from './word-counts';
 const INTERESTING_CHARACTERS = [
   "'", '’', '-', ' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u2028', '.', ',', '\u0000',
   'a', 'b', 'Z', 'é', 'e\u0301', '\u0301', 'ß', 'İ', 'I', 'Σ', 'ς', 'ǅ', '\u212a', 'ﬁ', '中',
-  '1', '٣', '½', 'Ⅻ', '𝐀', '𐐀', '😀', '\ufeff', '\ufffd', '\ud7ff', '\ue000',
+  '1', '٣', '½', 'Ⅻ', '𝐀', '𐐀', '\u{10000}', '\uffff', '😀', '\ufeff', '\ufffd', '\ud7ff', '\ue000',
 ];
 
 const interestingUnit = fc.oneof(

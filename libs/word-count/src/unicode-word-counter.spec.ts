@@ -43,6 +43,8 @@ describe('unicode tokenizer: edge cases', () => {
     ['combining marks stay in the word', 'cafe\u0301 e\u0301te\u0301', ['cafe\u0301', 'e\u0301te\u0301']],
     ['a leading combining mark starts a word', '\u0301a', ['\u0301a']],
     ['astral letters are letters', '𝐀𝐁 x𝐀', ['𝐀𝐁', 'x𝐀']],
+    // U+FFFF is the BMP table's last entry and U+10000 the first letter past it.
+    ['the first astral code point is a letter, the last BMP one is not', 'a\u{ffff}b \u{10000}c', ['a', 'b', '\u{10000}c']],
     ['emoji separate', 'cat😀dog 😀', ['cat', 'dog']],
     ['joiners need a word character on both sides', "a' 'b a'-b a''b a-", ['a', 'b', 'a', 'b', 'a', 'b', 'a']],
     ['several single joiners in one word', "rock-'n'-roll o'clock-tower", ['rock', 'n', 'roll', "o'clock-tower"]],
