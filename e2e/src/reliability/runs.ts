@@ -53,6 +53,8 @@ export interface PipelineOptions {
   readonly plan: string;
   readonly shards: number;
   readonly planFlags?: readonly string[];
+  /** How many migrate children run at once (an array job's vCPU cap); all of them when not given. */
+  readonly childrenAtOnce?: number;
 }
 
 export const MERGE_EVERYTHING = ['--format', 'json', '--top', '1000000', '--min-length', '1', '--min-count', '1', '--stopwords', ''];
@@ -63,16 +65,24 @@ export interface PipelineRuns {
   readonly merge: StageRun;
 }
 
-/** plan, then every migrate child at once (as an array job runs them), then merge. */
+/**
+ * plan, then the migrate children (all at once, as an array job starts them, or `childrenAtOnce`
+ * at a time, each next one as soon as one ends), then merge.
+ */
 export async function runPipeline(options: PipelineOptions, env: Record<string, string>): Promise<PipelineRuns> {
   const plan = await runStage(
     'plan',
     ['--source', options.source, '--destination', options.destination, '--plan', options.plan, '--shards', String(options.shards), ...(options.planFlags ?? [])],
     env,
   );
-  const migrate = await Promise.all(
-    Array.from({ length: options.shards }, (_, index) => runStage('migrate', ['--plan', options.plan, '--index', String(index)], env)),
-  );
+  const migrate: StageRun[] = [];
+  let nextIndex = 0;
+  const child = async () => {
+    for (let index = nextIndex++; index < options.shards; index = nextIndex++) {
+      migrate[index] = await runStage('migrate', ['--plan', options.plan, '--index', String(index)], env);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.shards, options.childrenAtOnce ?? options.shards) }, child));
   const merge = await runStage('merge', ['--destination', options.destination, ...MERGE_EVERYTHING], env);
   return { plan, migrate, merge };
 }

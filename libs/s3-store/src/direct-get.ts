@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { retryDelayMs, retrying } from '@wordbatch/errors';
 import type { S3Path } from '@wordbatch/s3-path';
 import { CONNECT_TIMEOUT_MS, IDLE_TIMEOUT_MS, keepAliveAgents } from './connections';
+import { BoundedRetryStrategy, type SendRateLimiter } from './retry';
 import { EMPTY_PAYLOAD_SHA256, RequestSigner } from './sigv4';
 
 /** Error bodies are a few hundred bytes of XML; never read more than this of one. */
@@ -86,13 +87,20 @@ export class DirectGet {
     const endpoint = await this.endpointOf(path.bucket);
     if (endpoint === undefined) return undefined;
     const maxAttempts = await this.client.config.maxAttempts();
+    const sendRate = await this.sendRate();
     return retrying(
       maxAttempts,
-      (attempt) => this.getOnce(endpoint, path.key, options, `attempt=${attempt}; max=${maxAttempts}`),
+      (attempt) => paced(sendRate, options.signal, () => this.getOnce(endpoint, path.key, options, `attempt=${attempt}; max=${maxAttempts}`)),
       // A corrected clock needs no wait: the next signature is simply right.
       (error, retry) => (!isRetryable(error) ? undefined : isClockSkewCorrected(error) ? 0 : retryDelayMs(retry)),
       options.signal,
     );
+  }
+
+  /** The client's own send rate (retry.ts), so that GETs and SDK requests slow down together. */
+  private async sendRate(): Promise<SendRateLimiter | undefined> {
+    const strategy = await this.client.config.retryStrategy();
+    return strategy instanceof BoundedRetryStrategy ? strategy.sendRate : undefined;
   }
 
   destroy(): void {
@@ -246,4 +254,41 @@ function isRetryable(error: unknown): boolean {
 /** A resolved client setting: the SDK types some as a value or a function returning it. */
 async function setting(value: boolean | (() => Promise<boolean | undefined>) | undefined): Promise<boolean | undefined> {
   return typeof value === 'function' ? value() : value;
+}
+
+/**
+ * Sends one request when the send rate allows, and tells the rate how it was answered (a
+ * SlowDown cuts it). The wait for the send rate ends at once when `signal` aborts (SIGTERM).
+ */
+async function paced<T>(sendRate: SendRateLimiter | undefined, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
+  if (sendRate === undefined) return send();
+  await untilAborted(sendRate.getSendToken(), signal);
+  try {
+    const answer = await send();
+    sendRate.updateClientSendingRate({});
+    return answer;
+  } catch (error) {
+    sendRate.updateClientSendingRate(error);
+    throw error;
+  }
+}
+
+/** `wait`, or the signal's reason as soon as it aborts. */
+function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
