@@ -9,7 +9,12 @@ export const MAX_CONCURRENCY = 256;
 const MiB = 1024 * 1024;
 export const DEFAULT_SPLIT_ABOVE_BYTES = 32 * MiB;
 export const DEFAULT_PART_BYTES = 8 * MiB;
-export const DEFAULT_PARTS_IN_FLIGHT = 8;
+/**
+ * Four 8 MiB GETs at S3's ~90 MB/s a stream outrun two counting cores; each part held costs its
+ * 8 MiB and, until V8 collects the network buffers it came in, about as much again: 8 in flight
+ * put a 1 GiB object at ~300 MiB peak RSS on two cores (docs/performance.md).
+ */
+export const DEFAULT_PARTS_IN_FLIGHT = 4;
 /** A part is held whole in memory until counted. */
 const MAX_PART_BYTES = 1024 * MiB;
 const MIN_PART_BYTES = 64 * 1024;
