@@ -1,7 +1,7 @@
 // The migrate stage on its own: a shard of many files on one core and on every core, one
 // very large object, and (opt-in) a shard of 100,000 small objects.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -75,6 +75,13 @@ export async function shardOfManyFiles(s3, dist, corpus, { copies, fileBytes, ro
   };
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux): the server's share of a run. */
+function processCpuMs(pid) {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 export function allCpus() {
   return execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' }).trim().split(': ').at(-1);
 }
@@ -87,32 +94,49 @@ export function allCpus() {
  * as `wc -w` is measured. Large objects are read as ranged GETs and counted in pieces on every
  * thread (--split-above, --part-size, --parts-in-flight; `migrateFlags` to try others).
  */
-export async function oneLargeObject(s3, dist, corpus, totalBytes, { rounds = 1, migrateFlags = [] } = {}) {
+export async function oneLargeObject(s3, dist, corpus, totalBytes, { rounds = 3, migrateFlags = [] } = {}) {
   const key = 'large/one-object.txt';
   await s3.store.putChunks({ bucket: SOURCE, key }, repeatedText(corpus, totalBytes));
   const bytes = Math.ceil(totalBytes / corpus.length) * corpus.length;
   const localFile = join(BENCH_DIR, 'one-large-object.txt');
   await pipeline(Readable.from(repeatedText(corpus, totalBytes)), createWriteStream(localFile));
   const planUri = await plan(dist, s3.env, `s3://${SOURCE}/large/`, `s3://${RESULTS}/out/`, 'large', 1);
-  const wholeProcess = (run) => ({ ...figures(run), processMegabytesPerSecond: bytes / MB / (run.wallMs / 1000) });
+  // Where the time goes, whatever the load: CPU time per MB of migrate and of the server it reads.
+  const measured = async (options) => {
+    const serverBefore = processCpuMs(s3.pid);
+    const run = await migrate(dist, s3.env, planUri, 0, { ...options, args: migrateFlags });
+    const serverCpuMs = processCpuMs(s3.pid) - serverBefore;
+    return {
+      ...figures(run),
+      processMegabytesPerSecond: bytes / MB / (run.wallMs / 1000),
+      cpuMsPerMegabyte: run.cpuMs / (bytes / MB),
+      serverCpuMsPerMegabyte: serverCpuMs / (bytes / MB),
+    };
+  };
   const oneCore = [];
   const allCores = [];
   const wc = [];
   for (let round = 0; round < rounds; round++) {
     pin(s3.pid, '0');
-    oneCore.push(wholeProcess(await migrate(dist, s3.env, planUri, 0, { cpus: '0', args: migrateFlags })));
+    oneCore.push(await measured({ cpus: '0' }));
     pin(s3.pid, allCpus());
-    allCores.push(wholeProcess(await migrate(dist, s3.env, planUri, 0, { args: migrateFlags })));
+    allCores.push(await measured({}));
     const run = await runMeasured('wc', ['-w', localFile]);
     wc.push({ megabytesPerSecond: bytes / MB / (run.wallMs / 1000), maxRssBytes: run.maxRssBytes });
   }
   rmSync(localFile, { force: true });
-  const processMegabytesPerSecond = (runs) => median(runs.map((run) => run.processMegabytesPerSecond));
+  const medians = (runs) => ({
+    ...summarize(runs),
+    processMegabytesPerSecond: median(runs.map((run) => run.processMegabytesPerSecond)),
+    cpuMsPerMegabyte: median(runs.map((run) => run.cpuMsPerMegabyte)),
+    serverCpuMsPerMegabyte: median(runs.map((run) => run.serverCpuMsPerMegabyte)),
+  });
   return {
     bytes,
     migrateFlags,
-    oneCore: { ...summarize(oneCore), processMegabytesPerSecond: processMegabytesPerSecond(oneCore) },
-    allCores: { ...summarize(allCores), processMegabytesPerSecond: processMegabytesPerSecond(allCores) },
+    rounds,
+    oneCore: medians(oneCore),
+    allCores: medians(allCores),
     wcMegabytesPerSecond: median(wc.map((run) => run.megabytesPerSecond)),
     // What the earlier report printed, kept for --json readers: the all-core run.
     ...summarize(allCores),

@@ -70,6 +70,16 @@ function countingRows(results) {
       `${fixed(scaling, 2)}x 1 core, >= 1.8x: ${verdict(scaling >= 1.8)}; RSS < 200 MiB: ${verdict(large.allCores.maxRssBytes < 200 * MiB)}`,
     ]);
     rows.push([`wc -w on the same ${fixed(large.bytes / 2 ** 30, 2)} GiB file`, fixed(large.wcMegabytesPerSecond), ratio(large.wcMegabytesPerSecond), '', `migrate ${fixed(againstWc, 2)}x wc -w, >= 1.0x: ${verdict(againstWc >= 1)}`]);
+    if (large.oneCore.cpuMsPerMegabyte !== undefined) {
+      const cpu = (figures) => `${fixed(figures.cpuMsPerMegabyte, 2)} + ${fixed(figures.serverCpuMsPerMegabyte, 2)} ms`;
+      rows.push([
+        `  CPU per MB of that object, migrate + S3 server (medians of ${large.rounds})`,
+        '',
+        '',
+        '',
+        `1 core: ${cpu(large.oneCore)}; ${results.machine.cpus} cores: ${cpu(large.allCores)}; wc -w: ${fixed(1000 / large.wcMegabytesPerSecond, 2)} ms of wall time`,
+      ]);
+    }
   }
   const many = results.manyObjects;
   if (many) {
