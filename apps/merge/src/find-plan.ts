@@ -1,4 +1,4 @@
-import { forEachConcurrent } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/concurrency';
 import { InputChangedError, UsageError } from '@wordbatch/errors';
 import { readPlanCopy, readPlanHeader } from '@wordbatch/plan-io';
 import { PLAN_COPY_NAME, type PlanHeader } from '@wordbatch/plan-schema';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
-import type { CountWorkerHandle } from './count-pool';
+import type { CountWorkerHandle } from './counter';
 import { serveCountWorker, type CountWorkerData, type FromCountWorker, type ToCountWorker } from './count-worker';
 
 /**

@@ -2,7 +2,7 @@ import { sourceLocation, type PlanHeader, type PlanItem } from '@wordbatch/plan-
 import { formatS3Path } from '@wordbatch/s3-path';
 import { readRanges, toStageError, type ObjectStore, type PartBudget } from '@wordbatch/s3-store';
 import { countBytes, expectedBytes, type ObjectOutcome } from './count-object';
-import type { FileCounter, ShardCounter } from './count-pool';
+import type { FileCounter, ShardCounter } from './counter';
 import { SplitFile } from './split-file';
 
 /** How objects at or above a size are read and counted (the flags --split-above, --part-size, --parts-in-flight). */

@@ -3,7 +3,7 @@ import { sourceLocation, textSettingsOf, type PlanHeader, type PlanItem, type Sk
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { BODY_READ_ATTEMPTS, toStageError, type ObjectStore } from '@wordbatch/s3-store';
 import { COMPRESSED_TEXT_EXPANSION, openObjectText, UncountableObjectError, type CompressionFormat } from '@wordbatch/source-text';
-import type { FileCounter } from './count-pool';
+import type { FileCounter } from './counter';
 
 export type ObjectOutcome =
   | {

@@ -1,7 +1,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { countWords, formatFileCounts, WordCounts } from '@wordbatch/word-count';
 import { channelThreads } from './channel-threads.spec-helper';
-import { startShardCounter, type FileCounter, type ShardCounter } from './count-pool';
+import { startShardCounter } from './count-pool';
+import type { FileCounter, ShardCounter } from './counter';
 import { SMALL_OBJECT_BYTES } from './in-thread-counter';
 import { startCountWorker } from './count-worker';
 

@@ -2,8 +2,6 @@ import type { ShardCounter, ShardCounterOptions } from './counter';
 import { CountThreads } from './count-threads';
 import { InThreadCounter } from './in-thread-counter';
 
-export type { CountWorkerHandle, FileCount, FileCounter, PieceGroup, ShardCounter, ShardCounterOptions } from './counter';
-
 /** Counting threads for a machine with cores to spare; the calling thread otherwise. */
 export function startShardCounter(options: ShardCounterOptions): ShardCounter {
   const local = new InThreadCounter(options.tokenizer, options.perFile);

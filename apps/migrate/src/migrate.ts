@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { forEachConcurrent, type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/concurrency';
+import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
 import { UsageError } from '@wordbatch/errors';
 import { readPlanHeader, readShardList } from '@wordbatch/plan-io';
 import {
@@ -24,7 +25,7 @@ import { PartBudget, type ObjectStore } from '@wordbatch/s3-store';
 import { serializeCountLines, type WordCounts } from '@wordbatch/word-count';
 import { countLargeObject, type LargeObjectReading } from './count-large-object';
 import { countObject, type ObjectOutcome } from './count-object';
-import type { ShardCounter } from './count-pool';
+import type { ShardCounter } from './counter';
 import { InThreadCounter } from './in-thread-counter';
 import type { IndexChoice, MigrateOptions } from '@wordbatch/stage-commands';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { countWords, formatFileCounts, WordCounts, type TokenizerName } from '@wordbatch/word-count';
 import { channelThreads } from './channel-threads.spec-helper';
-import { startShardCounter, type ShardCounter } from './count-pool';
+import { startShardCounter } from './count-pool';
+import type { ShardCounter } from './counter';
 import { SplitFile } from './split-file';
 
 /**

@@ -1,5 +1,5 @@
 import { CountLinesParser, formatFileCounts, WordCounts } from '@wordbatch/word-count';
-import type { FileCount, FileCounter, PieceGroup } from './count-pool';
+import type { FileCount, FileCounter, PieceGroup } from './counter';
 
 const NEWLINE = 0x0a;
 

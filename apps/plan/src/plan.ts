@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { forEachConcurrent, type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/concurrency';
+import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
 import { InputChangedError, UsageError } from '@wordbatch/errors';
 import { gatherNamedObjects, inputFlag, inputUri, missingObject, type NamedInput, type PlanInput } from '@wordbatch/plan-inputs';
 import {

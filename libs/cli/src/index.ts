@@ -1,4 +1,3 @@
-export { forEachConcurrent } from './concurrency';
 // The command-line definitions live in a lib of their own, which the stage definitions (a lib)
 // may use; the apps keep importing them from here with the rest of the CLI plumbing.
 export * from '@wordbatch/command-line';

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { forEachConcurrent } from '@wordbatch/concurrency';
 import { UsageError } from '@wordbatch/errors';
 import type { PlanItem, SkippedFile } from '@wordbatch/plan-schema';
 import { asFolder, type S3Path } from '@wordbatch/s3-path';
@@ -86,7 +87,7 @@ export async function gatherNamedObjects(input: NamedInput, options: GatherOptio
   const concurrency = options.lookupConcurrency ?? LOOKUP_CONCURRENCY;
   // Every lookup in flight listens to the signal: more than Node's default of 10 is expected.
   if (options.signal !== undefined) setMaxListeners(2 * concurrency + 10, options.signal);
-  await forEachBounded(
+  await forEachConcurrent(
     checked(),
     concurrency,
     async (object) => {
@@ -123,29 +124,6 @@ function onceEach(found: Found[], flag: string): Found[] {
     }
   }
   return once;
-}
-
-/**
- * Runs `work` on each object with at most `limit` in flight; the first failure stops new
- * work and is thrown once what is running has settled. (The stages' forEachConcurrent is
- * CLI plumbing, which a lib may not import; a HeadObject honours the abort signal itself.)
- */
-async function forEachBounded<T>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const iterator = items[Symbol.asyncIterator]();
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined) {
-      try {
-        const step = await iterator.next();
-        if (step.done) return;
-        await work(step.value);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
-  if (failure !== undefined) throw failure.error;
 }
 
 function commonPrefix(a: string, b: string): string {

@@ -9,7 +9,8 @@ import { ExitCode } from '@wordbatch/errors';
 import { startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
 import { failedChild, fakeSleep, jobDetail, throttled } from './batch-fakes.spec-helper';
-import { retryFailedCommand, statusCommand, submitCommand, type AwsCommandDeps } from './commands';
+import type { AwsCommandDeps } from './command-deps';
+import { retryFailedCommand, statusCommand, submitCommand } from './commands';
 
 const batch = mockClient(BatchClient);
 afterAll(() => batch.restore());

@@ -3,8 +3,6 @@ import type { AwsCommandDeps } from './command-deps';
 import { parseRetryFailedOptions, parseStatusOptions, RETRY_FAILED_HELP, STATUS_HELP, type RetryFailedOptions, type StatusOptions } from './run-options';
 import { parseSubmitOptions, submitHelp, type SubmitOptions } from './submit-options';
 
-export type { AwsCommandDeps } from './command-deps';
-
 // The actions (and the AWS SDK) are loaded on demand, so that --help and usage errors answer at once.
 
 export function submitCommand(deps: AwsCommandDeps): StageProgram<SubmitOptions> {

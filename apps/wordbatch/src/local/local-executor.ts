@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { forEachConcurrent } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/concurrency';
 import { EnvironmentError, StageError, type ExitCode } from '@wordbatch/errors';
 import { stagesInDependencyOrder, type PipelineRun, type StageInvocation, type StageName } from '@wordbatch/pipeline';
 

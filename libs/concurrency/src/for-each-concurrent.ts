@@ -1,7 +1,11 @@
+// Bounded concurrency for every project, stages and libs alike: it imports nothing, so a lib that
+// needs it (plan-inputs' lookups) takes the same loop the stages use instead of keeping its own.
+
 /**
  * Runs `work` over `items` with at most `limit` in flight, in input order of starting.
- * Stops starting new work at the first failure or abort, waits for what is running,
- * then rethrows the first error: nothing is left running behind the caller's back.
+ * Stops starting new work at the first failure (of `work` or of reading `items`) or abort,
+ * waits for what is running, then rethrows the first error: nothing is left running behind
+ * the caller's back.
  */
 export async function forEachConcurrent<T>(
   items: Iterable<T> | AsyncIterable<T>,
@@ -10,30 +14,25 @@ export async function forEachConcurrent<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : toAsync(items[Symbol.iterator]());
-  let failed = false;
-  let firstError: unknown;
+  let failure: { error: unknown } | undefined;
   let index = 0;
-  const next = async (): Promise<IteratorResult<T>> => iterator.next();
   const worker = async (): Promise<void> => {
-    while (!failed) {
+    while (failure === undefined) {
       if (signal?.aborted) {
-        failed = true;
-        firstError ??= signal.reason;
+        failure = { error: signal.reason };
         return;
       }
-      const step = await next();
-      if (step.done) return;
-      const itemIndex = index++;
       try {
-        await work(step.value, itemIndex);
+        const step = await iterator.next();
+        if (step.done) return;
+        await work(step.value, index++);
       } catch (error) {
-        if (!failed) firstError = error;
-        failed = true;
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
-  if (failed) throw firstError;
+  if (failure !== undefined) throw failure.error;
 }
 
 function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {

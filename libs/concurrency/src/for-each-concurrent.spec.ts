@@ -1,4 +1,4 @@
-import { forEachConcurrent } from './concurrency';
+import { forEachConcurrent } from './for-each-concurrent';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -54,5 +54,25 @@ describe('forEachConcurrent', () => {
       ),
     ).rejects.toThrow('stop');
     expect(started).toEqual([0, 1, 2]);
+  });
+
+  it('waits for the work in flight when reading the items fails, then rethrows that failure', async () => {
+    let running = 0;
+    let finished = 0;
+    async function* produce() {
+      yield 0;
+      yield 1;
+      throw new Error('the list is unreadable');
+    }
+    await expect(
+      forEachConcurrent(produce(), 3, async () => {
+        running++;
+        await tick();
+        await tick();
+        running--;
+        finished++;
+      }),
+    ).rejects.toThrow('the list is unreadable');
+    expect({ running, finished }).toEqual({ running: 0, finished: 2 });
   });
 });

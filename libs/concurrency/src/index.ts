@@ -1,0 +1,1 @@
+export { forEachConcurrent } from './for-each-concurrent';
