@@ -57,6 +57,22 @@ describe('retrying', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(35);
   });
 
+  it('spends each wait through the wait it is given, with the signal', async () => {
+    const { attempts, operation } = failing(3);
+    const controller = new AbortController();
+    const spent: Array<[number, AbortSignal | undefined]> = [];
+    const started = Date.now();
+    const wait = async (ms: number, signal?: AbortSignal) => void spent.push([ms, signal]);
+    await expect(retrying(8, operation, (_error, retry) => 10_000 * retry, controller.signal, wait)).resolves.toBe('done');
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    expect(spent).toEqual([
+      [10_000, controller.signal],
+      [20_000, controller.signal],
+      [30_000, controller.signal],
+    ]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('stops at the first failure it is given no wait for', async () => {
     const { attempts, operation } = failing(10, new Error('final'));
     await expect(retrying(8, operation, () => undefined)).rejects.toThrow('final');

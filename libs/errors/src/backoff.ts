@@ -45,13 +45,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * failure as long as `waitBeforeRetry` gives a wait for it and fewer than `attempts` were made.
  * The whole budget is in the call: `attempts` tries at most, each retry after the wait it is
  * given (0 for at once), and none once `signal` aborts (the wait itself ends at the abort).
- * Throws the last failure.
+ * Throws the last failure. `wait` is how a wait is spent: `sleep`, unless a test counts the
+ * waits instead of spending them.
  */
 export async function retrying<T>(
   attempts: number,
   operation: (attempt: number) => Promise<T>,
   waitBeforeRetry: (error: unknown, retry: number) => number | undefined,
   signal?: AbortSignal,
+  wait: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -59,7 +61,7 @@ export async function retrying<T>(
     } catch (error) {
       const waitMs = attempt < attempts && !signal?.aborted ? waitBeforeRetry(error, attempt) : undefined;
       if (waitMs === undefined) throw error;
-      if (waitMs > 0) await sleep(waitMs, signal);
+      if (waitMs > 0) await wait(waitMs, signal);
     }
   }
 }

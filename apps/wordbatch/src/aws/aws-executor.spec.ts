@@ -97,7 +97,7 @@ describe('the AWS Batch executor', () => {
     const sleep = fakeSleep();
     const submitted = await submitRun(describePipeline(options), target, testApi(sleep));
     expect(submitted.map((job) => job.jobId)).toEqual(['id-1', 'id-2', 'id-3']);
-    expect(sleep.delays).toEqual([500]);
+    expect(sleep.delays).toEqual([250]);
     expect(sent()[1]).toEqual(sent()[2]);
   });
 

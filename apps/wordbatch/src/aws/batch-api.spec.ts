@@ -24,7 +24,7 @@ describe('BatchApi', () => {
     const sleep = fakeSleep();
     expect(await testApi(sleep).submitJob(request)).toBe('job-1');
     expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(3);
-    expect(sleep.delays).toEqual([500, 1000]);
+    expect(sleep.delays).toEqual([250, 500]);
   });
 
   it('gives up on throttling after its attempts, as a transient failure (exit 75)', async () => {
@@ -34,7 +34,7 @@ describe('BatchApi', () => {
     expect(error.exitCode).toBe(ExitCode.Transient);
     expect(error.message).toMatch(/kept throttling SubmitJob/);
     expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(4);
-    expect(sleep.delays).toEqual([500, 1000, 2000]);
+    expect(sleep.delays).toEqual([250, 500, 1000]);
   });
 
   it('never repeats a SubmitJob that failed on the server side: it may have created the job', async () => {

@@ -8,7 +8,7 @@ import {
   type JobSummary,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
-import { AccessDeniedError, sleep, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/errors';
+import { AccessDeniedError, retryDelayMs, retrying, sleep, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,12 +24,9 @@ const DEFAULT_ATTEMPTS = 8;
 export interface BatchApiOptions {
   readonly sleep: Sleep;
   readonly signal: AbortSignal;
-  /** Calls per request before giving up; default $AWS_MAX_ATTEMPTS or 8. */
+  /** Calls per request before giving up; default $AWS_MAX_ATTEMPTS or 8, as for S3 requests. */
   readonly maxAttempts?: number;
-  /** The first backoff delay; it doubles on each attempt up to maxDelayMs. */
-  readonly baseDelayMs?: number;
-  readonly maxDelayMs?: number;
-  /** 0..1; the random part of each delay (jitter), so that many callers spread out. */
+  /** 0..1; the random part of each wait (jitter, `retryDelayMs`), so that many callers spread out. */
   readonly random?: () => number;
   /** Told about each retry, to log it. */
   readonly onRetry?: (event: { readonly operation: string; readonly attempt: number; readonly delayMs: number; readonly reason: string }) => void;
@@ -100,7 +97,7 @@ export function toBatchError(error: unknown, operation: string, signal?: AbortSi
 }
 
 /**
- * The Batch calls wordbatch makes, each retried with exponential backoff: throttling for
+ * The Batch calls wordbatch makes, each retried by `retrying` with the one backoff: throttling for
  * every call (a throttled request did nothing), server and network errors only for the
  * read-only ones (a SubmitJob that timed out may have created a job).
  */
@@ -157,25 +154,24 @@ export class BatchApi {
     return children;
   }
 
+  /** One Batch call within its budget: `maxAttempts` tries, waiting as every retry in wordbatch does. */
   private async call<T>(operation: string, readOnly: boolean, send: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await send();
-      } catch (error) {
-        const retryable = isThrottling(error) || (readOnly && isServerOrNetwork(error));
-        if (!retryable || attempt >= this.maxAttempts || this.options.signal.aborted) {
-          throw toBatchError(error, operation, this.options.signal);
-        }
-        const delayMs = this.delayBefore(attempt);
-        this.options.onRetry?.({ operation, attempt, delayMs, reason: shapeOf(error).name ?? 'error' });
-        await this.options.sleep(delayMs, this.options.signal);
-      }
+    const { signal, onRetry } = this.options;
+    try {
+      return await retrying(
+        this.maxAttempts,
+        send,
+        (error, retry) => {
+          if (!isThrottling(error) && !(readOnly && isServerOrNetwork(error))) return undefined;
+          const delayMs = retryDelayMs(retry, this.options.random);
+          onRetry?.({ operation, attempt: retry, delayMs, reason: shapeOf(error).name ?? 'error' });
+          return delayMs;
+        },
+        signal,
+        this.options.sleep,
+      );
+    } catch (error) {
+      throw toBatchError(error, operation, signal);
     }
-  }
-
-  private delayBefore(attempt: number): number {
-    const ceiling = Math.min(this.options.maxDelayMs ?? 20_000, (this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
-    const random = this.options.random ?? Math.random;
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
   }
 }

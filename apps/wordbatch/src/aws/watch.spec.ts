@@ -91,7 +91,7 @@ describe('watchRun', () => {
     });
     const snapshot = await watchRun(api, ['merge-id'], { sleep: async () => undefined, intervalMs: 1, signal: new AbortController().signal, onSnapshot: () => undefined });
     expect(snapshot.outcome).toBe('succeeded');
-    expect(delays).toEqual([500]);
+    expect(delays).toEqual([250]);
   });
 });
 
