@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import importCycles from './tools/eslint/no-import-cycle.cjs';
 
 export default [
   ...nx.configs['flat/base'],
@@ -6,6 +7,13 @@ export default [
   ...nx.configs['flat/javascript'],
   {
     ignores: ['**/dist', '**/node_modules', '**/cdktf.out', '**/.wordbatch', 'tmp'],
+  },
+  {
+    // Circles between files of one project (Nx refuses those between projects), type-only
+    // imports included: see tools/eslint/no-import-cycle.cjs for why not import-x/no-cycle.
+    files: ['**/*.ts'],
+    plugins: { wordbatch: importCycles },
+    rules: { 'wordbatch/no-import-cycle': 'error' },
   },
   {
     files: ['**/*.ts'],
