@@ -11,17 +11,19 @@ import { readCorpus } from './lib/corpus.mjs';
 import { BENCH_DIR, buildKit, bundleBenchProgram } from './lib/kit.mjs';
 import { median, MB, runMeasured } from './lib/measure.mjs';
 import { planFromInventory } from './lib/inventory-bench.mjs';
-import { mergeShardResults } from './lib/merge-bench.mjs';
+import { mergeAtScale, mergeShardResults } from './lib/merge-bench.mjs';
 import { gzippedShard, manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
 import { localPipeline, processPerFile, rawGetRate, sdkFetchRate, serveLocalRunData, writeSmallFiles } from './lib/pipeline-bench.mjs';
 import { growthSvg, writeSweepPlot } from './lib/plot.mjs';
 import { planOverListing } from './lib/plan-bench.mjs';
 import { formatReport } from './lib/report.mjs';
+import { ensureRclone, manySmallAgainstRclone } from './lib/rclone-bench.mjs';
 import { plainGetRate, startS3Process } from './lib/s3.mjs';
 import { bundlePath } from './lib/stages.mjs';
 import { measureStartup } from './lib/startup.mjs';
+import { throttledRun } from './lib/throttled-bench.mjs';
 
-const SECTIONS = ['tokenizers', 'counting', 'migrate', 'gzip', 'large', 'merge', 'inventory', 'pipeline', 'startup'];
+const SECTIONS = ['tokenizers', 'counting', 'migrate', 'gzip', 'large', 'merge', 'merge-scale', 'inventory', 'rclone', 'throttled', 'pipeline', 'startup'];
 const HELP = `npm run bench [-- options]
 
   --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
@@ -36,6 +38,10 @@ const HELP = `npm run bench [-- options]
   --plot FILE.svg    draw the sweep (implies --sweep)
   --json FILE        also write every figure as JSON
   --large-mib N      the size of the large section's one object (default 1024: 1 GiB)
+  --merge-shards LIST  merge-scale: the numbers of shard results merged (default 1000,10000)
+  --rclone-objects N   rclone: how many ~4 KB objects (default 10000)
+  --throttled-shards N   throttled: the plan's shards, of 2 small objects each (default 1000)
+  --throttled-at-once N  throttled: migrate children at a time (default 50)
 `;
 
 const { values: flags } = parseArgs({
@@ -51,6 +57,10 @@ const { values: flags } = parseArgs({
     plot: { type: 'string' },
     json: { type: 'string' },
     'large-mib': { type: 'string', default: '1024' },
+    'merge-shards': { type: 'string', default: '1000,10000' },
+    'rclone-objects': { type: 'string', default: '10000' },
+    'throttled-shards': { type: 'string', default: '1000' },
+    'throttled-at-once': { type: 'string', default: '50' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -123,7 +133,8 @@ if (wants('counting')) {
   results.counting = rows;
 }
 
-const needsServer = ['migrate', 'gzip', 'large', 'merge', 'inventory', 'sweep', 'many-objects'].some(wants);
+const needsServer = ['migrate', 'gzip', 'large', 'merge', 'merge-scale', 'inventory', 'rclone', 'throttled', 'sweep', 'many-objects'].some(wants);
+if (wants('rclone')) ensureRclone(progress);
 if (needsServer) {
   const serverDir = join(BENCH_DIR, 's3');
   rmSync(serverDir, { recursive: true, force: true });
@@ -146,6 +157,24 @@ if (needsServer) {
     if (wants('merge')) {
       progress('merge: 8 shard results of 250,000 lines');
       results.merge = await mergeShardResults(s3, flags.dist, { shards: 8, linesPerShard: 250_000, vocabulary: 1_500_000 });
+    }
+    if (wants('merge-scale')) {
+      const shardCounts = flags['merge-shards'].split(',').map(Number);
+      progress(`merge: ${shardCounts.join(' and ')} shard results of 2,000 lines`);
+      results.mergeScale = await mergeAtScale(s3, flags.dist, { shardCounts, linesPerShard: 2_000, vocabulary: 1_000_000 });
+    }
+    if (wants('rclone')) {
+      progress(`migrate counting ${flags['rclone-objects']} ~4 KB objects, and rclone copying them`);
+      results.rclone = await manySmallAgainstRclone(s3, flags.dist, corpus, { count: Number(flags['rclone-objects']), bytes: 4096, rounds: 3 });
+    }
+    if (wants('throttled')) {
+      progress(`the throttled run: ${flags['throttled-shards']} shards, ${flags['throttled-at-once']} children at a time, unthrottled then throttled`);
+      results.throttled = await throttledRun(s3, flags.dist, corpus, {
+        shards: Number(flags['throttled-shards']),
+        atOnce: Number(flags['throttled-at-once']),
+        objectsPerShard: 2,
+        rates: { readsPerSecond: 20, writesPerSecond: 10 },
+      });
     }
     if (wants('inventory')) {
       progress('plan: 1,000,000 objects from an S3 Inventory report');

@@ -31,17 +31,21 @@ function shardBody(planId, shardIndex, lines, vocabulary, seed) {
  * Plans `shards` shards over any source (only the plan header matters to merge), writes a
  * synthetic result for each, then runs merge: entries per second over its whole run.
  */
-export async function mergeShardResults(s3, dist, { shards, linesPerShard, vocabulary }) {
-  const planUri = await plan(dist, s3.env, `s3://${SOURCE}/many/`, `s3://${RESULTS}/out-merge/`, 'merge', shards);
-  const header = JSON.parse(await s3.store.readText({ bucket: RESULTS, key: 'plans/merge.json' }));
-  const { shardResultLocation } = requireKit();
+export async function mergeShardResults(s3, dist, { shards, linesPerShard, vocabulary, name = 'merge' }) {
+  const planUri = await plan(dist, s3.env, `s3://${SOURCE}/many/`, `s3://${RESULTS}/out-${name}/`, name, shards);
+  const { parsePlanHeader, shardResultLocation } = requireKit();
+  const header = parsePlanHeader(await s3.store.readText({ bucket: RESULTS, key: `plans/${name}.json` }));
   let bytes = 0;
-  for (let shardIndex = 0; shardIndex < shards; shardIndex++) {
-    const body = shardBody(header.id, shardIndex, linesPerShard, vocabulary, 42 + shardIndex);
-    bytes += body.length;
-    await s3.store.putChunks(shardResultLocation(header, shardIndex), [body]);
-  }
-  const run = await merge(dist, s3.env, `s3://${RESULTS}/out-merge/`, planUri);
+  let nextShard = 0;
+  const writer = async () => {
+    for (let shardIndex = nextShard++; shardIndex < shards; shardIndex = nextShard++) {
+      const body = shardBody(header.id, shardIndex, linesPerShard, vocabulary, 42 + shardIndex);
+      bytes += body.length;
+      await s3.store.putChunks(shardResultLocation(header, shardIndex), [body]);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, writer));
+  const run = await merge(dist, s3.env, `s3://${RESULTS}/out-${name}/`, planUri);
   const entries = shards * linesPerShard;
   return {
     shards,
@@ -49,6 +53,29 @@ export async function mergeShardResults(s3, dist, { shards, linesPerShard, vocab
     distinctWords: run.done.distinctWords,
     megabytes: bytes / MB,
     entriesPerSecond: entries / (run.done.durationMs / 1000),
+    durationMs: run.done.durationMs,
+    wallMs: run.wallMs,
     maxRssBytes: run.maxRssBytes,
   };
+}
+
+/** merge's rounds: 32 sources at once, the first round 32 shard results, each later one 31 and the merge so far. */
+export const mergeRounds = (shards) => (shards <= 32 ? 1 : 1 + Math.ceil((shards - 32) / 31));
+
+/**
+ * merge at the Batch array limit: the same shard results' shape (`linesPerShard` lines from
+ * one `vocabulary`) at each of `shardCounts`, so time and memory growth with the number of
+ * shard results shows. A shard result waits on its open connection for at most its round, so
+ * a round's length is what the client's 120 s idle timeout is compared with; the mean is
+ * printed (a round merges the merge so far, at most the whole vocabulary, with 31 results, so
+ * rounds grow only until the merge so far holds every word).
+ */
+export async function mergeAtScale(s3, dist, { shardCounts, linesPerShard, vocabulary }) {
+  const rows = [];
+  for (const shards of shardCounts) {
+    const figures = await mergeShardResults(s3, dist, { shards, linesPerShard, vocabulary, name: `merge-${shards}` });
+    const rounds = mergeRounds(shards);
+    rows.push({ ...figures, rounds, meanRoundMs: figures.durationMs / rounds });
+  }
+  return { linesPerShard, vocabulary, rows };
 }

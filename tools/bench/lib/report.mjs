@@ -1,5 +1,6 @@
 // The benchmark's printed report: plain aligned text tables, with each target beside its figure.
 import { MiB } from './measure.mjs';
+import { scaleSections } from './scale-report.mjs';
 
 const ANY = { align: 'left' };
 
@@ -203,5 +204,6 @@ export function formatReport(results) {
   if (pipeline) out.push('', pipeline);
   if (results.sweep) out.push('', 'migrate by object size (one shard each)', sweepSection(results.sweep));
   if (results.startup) out.push('', 'Start-up', startupSection(results.startup));
+  out.push(...scaleSections(results));
   return `${out.join('\n')}\n`;
 }
