@@ -30,9 +30,10 @@ const RATES = { readsPerSecond: 10, writesPerSecond: 5 };
 const MAX_ATTEMPTS = 8;
 /**
  * Retries per request sent (first tries and retries alike) the run may not exceed. Measured
- * 0.22 with the shared send rate (50 children; 146 refusals in 874 requests, the deepest at
- * attempt 4); without it, 16 children already needed 0.49 and one request reached attempt 7
- * of 8 (docs/reliability.md).
+ * 0.13 and 0.22 in two runs with the shared send rate (50 children: 78 and 146 refusals in 799
+ * and 874 requests, the deepest at attempts 3 and 4; 475 and 480 s at load 40-70 on two
+ * cores); without it, 16 children already needed 0.49 and one request reached attempt 7 of 8
+ * (docs/reliability.md).
  */
 const MAX_RETRIES_PER_REQUEST = 0.4;
 

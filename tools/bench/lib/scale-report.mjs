@@ -38,7 +38,7 @@ export function scaleSections(results) {
     out.push('', `merge at the Batch limit: shard results of ${count(merge.linesPerShard)} lines from a vocabulary of ${count(merge.vocabulary)}, 32 open at a time`);
     let previous;
     for (const row of merge.rows) {
-      const growth = previous === undefined ? '' : ` (x${fixed(row.shards / previous.shards, 0)} shards: time x${fixed(row.wallMs / previous.wallMs, 2)}, RSS x${fixed(row.maxRssBytes / previous.maxRssBytes, 2)})`;
+      const growth = previous === undefined ? '' : ` (x${fixed(row.shards / previous.shards)} shards: time x${fixed(row.wallMs / previous.wallMs, 2)}, RSS x${fixed(row.maxRssBytes / previous.maxRssBytes, 2)})`;
       out.push(
         `  ${count(row.shards).padStart(6)} shard results, ${row.rounds} rounds: ${fixed(row.wallMs / 1000, 1)} s wall, ${count(row.entriesPerSecond)} entries/s, ` +
           `peak RSS ${mib(row.maxRssBytes)}, ${count(row.distinctWords)} distinct words, mean round ${fixed(row.meanRoundMs / 1000, 2)} s (idle timeout 120 s)${growth}`,
