@@ -12,7 +12,8 @@ const DEFAULT_MAX_ATTEMPTS = 8;
  * The one S3 client of a process, configured from the standard AWS environment:
  * AWS_REGION, AWS_PROFILE, credentials chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL
  * (path-style when an endpoint is set, as S3-compatible servers expect) and AWS_MAX_ATTEMPTS
- * (attempts per request, each retry waiting as BoundedRetryStrategy says).
+ * (attempts per request, each retry waiting as BoundedRetryStrategy says). Its retry strategy
+ * also holds the process's send rate, which throttling answers slow down (retry.ts).
  */
 export function createS3Client(env: Env): S3Client {
   const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'] || undefined;
