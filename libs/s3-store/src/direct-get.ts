@@ -88,12 +88,37 @@ export class DirectGet {
     if (endpoint === undefined) return undefined;
     const maxAttempts = await this.client.config.maxAttempts();
     const sendRate = await this.sendRate();
+    const objectPath = `${endpoint.url.pathname.replace(/\/$/, '')}/${keyPath(path.key)}`;
     return retrying(
       maxAttempts,
-      (attempt) => paced(sendRate, options.signal, () => this.getOnce(endpoint, path.key, options, `attempt=${attempt}; max=${maxAttempts}`)),
-      // A corrected clock needs no wait: the next signature is simply right.
-      (error, retry) => (!isRetryable(error) ? undefined : isClockSkewCorrected(error) ? 0 : retryDelayMs(retry)),
+      (attempt) =>
+        paced(sendRate, options.signal, () =>
+          this.requestOnce(endpoint, objectPath, versionQuery(options.versionId), options, `attempt=${attempt}; max=${maxAttempts}`),
+        ),
+      retryDelay,
       options.signal,
+    );
+  }
+
+  /**
+   * One ListObjectsV2 page of `bucket` (`query`: its canonical query string) as XML, read
+   * whole; retried as a GET is, the reading of the body included. Undefined when the
+   * bucket's endpoint is not one this path can sign for. Listing goes this way for the same
+   * reason GETs do: at ten million keys the SDK's per-request and XML costs were most of
+   * plan's CPU (list-page-xml.ts reads the answer).
+   */
+  async listBucket(bucket: string, query: string, signal?: AbortSignal): Promise<string | undefined> {
+    const endpoint = await this.endpointOf(bucket);
+    if (endpoint === undefined) return undefined;
+    const maxAttempts = await this.client.config.maxAttempts();
+    const sendRate = await this.sendRate();
+    const bucketPath = `${endpoint.url.pathname.replace(/\/$/, '')}/`;
+    return retrying(
+      maxAttempts,
+      async (attempt) =>
+        readText(await paced(sendRate, signal, () => this.requestOnce(endpoint, bucketPath, query, { signal }, `attempt=${attempt}; max=${maxAttempts}`))),
+      retryDelay,
+      signal,
     );
   }
 
@@ -140,11 +165,10 @@ export class DirectGet {
     return { url, signer };
   }
 
-  private async getOnce(endpoint: BucketEndpoint, key: string, options: DirectGetOptions, attempt: string): Promise<IncomingMessage> {
+  /** One signed GET of `path` (as sent, already URI-encoded) with `query` (canonical). */
+  private async requestOnce(endpoint: BucketEndpoint, path: string, query: string, options: DirectGetOptions, attempt: string): Promise<IncomingMessage> {
     const { url, signer } = endpoint;
-    const path = `${url.pathname.replace(/\/$/, '')}/${keyPath(key)}`;
     const clock = this.client.config as ClockOffsetHolder;
-    const query = versionQuery(options.versionId);
     const headers = signer.sign(
       { method: 'GET', path, query, headers: { ...options.headers, host: url.host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 } },
       await this.client.config.credentials(),
@@ -201,7 +225,7 @@ export function versionQuery(versionId: string | undefined): string {
 }
 
 /** SigV4's UriEncode: every byte but A-Z a-z 0-9 - _ . ~ escaped (encodeURIComponent leaves !'()* too). */
-function uriEncode(text: string): string {
+export function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -241,6 +265,18 @@ async function readError(response: IncomingMessage, status: number): Promise<{ s
   // RequestTimeTooSkewed names the server's time; the Date header says it for every answer.
   const serverTime = /<ServerTime>([^<]*)<\/ServerTime>/.exec(body)?.[1];
   return { s3: new S3ResponseError(code, message, status), serverTime };
+}
+
+/** How long before retrying after `error`, or undefined to give up. A corrected clock needs no wait: the next signature is simply right. */
+function retryDelay(error: unknown, retry: number): number | undefined {
+  return !isRetryable(error) ? undefined : isClockSkewCorrected(error) ? 0 : retryDelayMs(retry);
+}
+
+/** A successful answer's whole body, as text. */
+async function readText(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isRetryable(error: unknown): boolean {

@@ -13,13 +13,15 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { InputChangedError, retryDelayMs, retrying, type StageError, TransientError } from '@wordbatch/errors';
 import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { DirectGet } from './direct-get';
-import { listFannedOut, type FanOutOptions, type ListPage } from './fan-out-listing';
+import { listFannedOut, type FanOutOptions, type ListPage, type ListRequest } from './fan-out-listing';
+import { listObjectsV2Query, listResponseOf, parseListPageXml, rawListPageOfSdk, type RawListPage } from './list-page-xml';
 import { toStageError } from './errors';
-import type { ListedObject } from './listed-object';
+import { unquoteEtag, type ListedObject } from './listed-object';
 import { assertWritableKey, decodeListedKey } from './keys';
 import { BODY_READ_ATTEMPTS } from './retry';
 
 export type { ListedObject } from './listed-object';
+export { unquoteEtag } from './listed-object';
 
 /** Requests this store has made, by kind: what S3 bills a run for (a retried request counts once here). */
 export interface RequestCounts {
@@ -64,9 +66,6 @@ class BodyBrokenError extends Error {
 /** Bodies above this go through a multipart upload instead of one PUT. */
 const SINGLE_PUT_LIMIT = 16 * 1024 * 1024;
 
-export function unquoteEtag(etag: string | undefined): string {
-  return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
-}
 
 /**
  * The stages' whole view of S3: list, stream, put. Every failure leaves here as a
@@ -104,30 +103,34 @@ export class ObjectStore {
     }
   }
 
-  /** One ListObjectsV2 request, keys decoded: what the listing walk is built on. */
+  /**
+   * One ListObjectsV2 request, keys decoded: what the listing walk is built on. Sent signed
+   * over plain HTTP and read by list-page-xml.ts; a page that reader does not take (not in
+   * S3's usual shape), or an endpoint DirectGet cannot sign for, goes through the SDK, so
+   * every page reads as the SDK reads it.
+   */
   private pageLister(bucket: string): ListPage {
     return async (request, signal) => {
       this.requests.list++;
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: bucket,
-          Prefix: request.prefix,
-          Delimiter: request.delimited ? '/' : undefined,
-          StartAfter: request.startAfter,
-          ContinuationToken: request.continuationToken,
-          EncodingType: 'url',
-        }),
-        { abortSignal: signal },
-      );
-      const objects: ListedObject[] = [];
-      for (const object of page.Contents ?? []) {
-        if (object.Key === undefined) continue;
-        objects.push({ key: decodeListedKey(object.Key, page.EncodingType), size: object.Size ?? 0, etag: unquoteEtag(object.ETag) });
-      }
-      const prefixes: string[] = [];
-      for (const common of page.CommonPrefixes ?? []) if (common.Prefix) prefixes.push(decodeListedKey(common.Prefix, page.EncodingType));
-      return { objects, prefixes, nextToken: page.IsTruncated ? page.NextContinuationToken : undefined };
+      const xml = await this.direct.listBucket(bucket, listObjectsV2Query(request), signal);
+      const page = xml === undefined ? undefined : parseListPageXml(xml);
+      return listResponseOf(page ?? (await this.sdkListPage(bucket, request, signal)));
     };
+  }
+
+  private async sdkListPage(bucket: string, request: ListRequest, signal: AbortSignal): Promise<RawListPage> {
+    const output = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: request.prefix,
+        Delimiter: request.delimited ? '/' : undefined,
+        StartAfter: request.startAfter,
+        ContinuationToken: request.continuationToken,
+        EncodingType: 'url',
+      }),
+      { abortSignal: signal },
+    );
+    return rawListPageOfSdk(output);
   }
 
   /** The immediate sub-folders of `folder` (keys ending in `/`). */
