@@ -86,13 +86,19 @@ async function runCopy(invocation: StageInvocation, arrayIndex: number | undefin
     stderrTail.push(text);
     if (stderrTail.length > 20) stderrTail.shift();
   });
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new EnvironmentError(`${argv[0]} not found on PATH: install it (or choose another with --engine)`, { cause: error }) : error),
-    );
-    child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1)));
-  });
-  await new Promise<void>((resolve) => log.end(resolve));
+  let code: number;
+  try {
+    code = await new Promise<number>((resolve, reject) => {
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'ENOENT' ? new EnvironmentError(`${argv[0]} not found on PATH: install it (or choose another with --engine)`, { cause: error }) : error),
+      );
+      child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1)));
+    });
+  } finally {
+    // Also when the engine could not be started: the log file must be open and closed before the
+    // caller goes on (and may remove its folder), or its late open fails with nobody listening.
+    await new Promise<void>((resolve) => log.end(resolve));
+  }
   const unreachableEngine = code !== 0 ? engineNotRunning(stderrTail.join('')) : undefined;
   if (unreachableEngine !== undefined) throw new EnvironmentError(`${label}: ${unreachableEngine} [log: ${logFile}]`);
   if (code !== 0) {
