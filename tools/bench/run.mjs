@@ -19,15 +19,16 @@ import { planOverListing } from './lib/plan-bench.mjs';
 import { formatReport } from './lib/report.mjs';
 import { ensureRclone, manySmallAgainstRclone } from './lib/rclone-bench.mjs';
 import { plainGetRate, startS3Process } from './lib/s3.mjs';
-import { bundlePath } from './lib/stages.mjs';
-import { measureStartup } from './lib/startup.mjs';
+import { measureFixedCost } from './lib/startup.mjs';
 import { throttledRun } from './lib/throttled-bench.mjs';
 
 const SECTIONS = ['tokenizers', 'counting', 'migrate', 'gzip', 'large', 'merge', 'merge-scale', 'inventory', 'rclone', 'throttled', 'pipeline', 'startup'];
 const HELP = `npm run bench [-- options]
 
   --dist DIR         measure the stage bundles of another build (default: dist), e.g. a
-                     checkout of an older commit built with its own tools/build/bundle.mjs
+                     checkout of an older commit built with its own bundler
+  --compare DIR      the startup section also measures that build's bundles (another
+                     --dist), interleaved with this one's, e.g. a build of an older commit
   --no-build         do not build first
   --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects,plan-scale
   --plan-scale       also plan over 100k, 1M and 10M listed keys (minutes)
@@ -47,6 +48,7 @@ const HELP = `npm run bench [-- options]
 const { values: flags } = parseArgs({
   options: {
     dist: { type: 'string', default: 'dist' },
+    compare: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
     'many-objects': { type: 'boolean', default: false },
@@ -133,7 +135,7 @@ if (wants('counting')) {
   results.counting = rows;
 }
 
-const needsServer = ['migrate', 'gzip', 'large', 'merge', 'merge-scale', 'inventory', 'rclone', 'throttled', 'sweep', 'many-objects'].some(wants);
+const needsServer = ['migrate', 'gzip', 'large', 'merge', 'merge-scale', 'inventory', 'rclone', 'throttled', 'sweep', 'many-objects', 'startup'].some(wants);
 if (wants('rclone')) ensureRclone(progress);
 if (needsServer) {
   const serverDir = join(BENCH_DIR, 's3');
@@ -197,6 +199,11 @@ if (needsServer) {
         results.sweep.push({ fileBytes, ...figures, plainGetMegabytesPerSecond: (plainGets * figures.bytes) / figures.files / MB });
       }
     }
+    if (wants('startup')) {
+      progress('the fixed cost of a real run: each stage on one 256 KiB object, start to exit');
+      const builds = [['this build', flags.dist], ...(flags.compare ? [[flags.compare, flags.compare]] : [])];
+      results.startup = await measureFixedCost(s3, builds, { source: SOURCE, results: RESULTS });
+    }
   } finally {
     await s3.stop();
   }
@@ -232,16 +239,6 @@ if (wants('plan-scale')) {
   }
   progress('plan over 100,000 keys listed sequentially (--list-concurrency 1), for the ratio');
   results.planScaleSequential = await planOverListing(flags.dist, { keys: 100_000, latencyMs, listConcurrency: 1 });
-}
-
-if (wants('startup')) {
-  progress('start-up of each bundle');
-  results.startup = measureStartup([
-    ['plan', [bundlePath(flags.dist, 'plan'), '--help']],
-    ['migrate', [bundlePath(flags.dist, 'migrate'), '--help']],
-    ['merge', [bundlePath(flags.dist, 'merge'), '--help']],
-    ['wordbatch local', [bundlePath(flags.dist, 'wordbatch'), 'local', '--help']],
-  ]);
 }
 
 results.loadAverageAfter = loadavg();

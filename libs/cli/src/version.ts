@@ -1,4 +1,4 @@
-// Replaced by the bundler (tools/build/bundle.mjs) with the package version and the commit
+// Replaced by the bundler (tools/build/esbuild.config.mjs) with the package version and the commit
 // the bundle was built from; code run from source (tests) says so instead.
 declare const WORDBATCH_BUILD_VERSION: string | undefined;
 

@@ -1,22 +1,61 @@
-// Start-up time of a program: wall time of `node ARGS` (to the help text and exit), the
-// median of many runs, interleaved with runs of `node -e 0` for the cost of Node itself.
+// The fixed cost of a real run of each stage: plan, migrate and merge on one 256 KiB object,
+// each from process start to exit, against the bench's S3 server. On so small an input the
+// whole run is fixed cost: starting Node, loading the bundle (the AWS SDK among it), reading
+// the plan, the first request and the first byte counted, the result's PUT; for migrate also
+// starting a counting thread, which objects of 64 KiB and more get. `node -e 0` is
+// timed alongside for the cost of Node itself. Builds are measured interleaved, round by
+// round, so a load that changes during the section weighs on each alike.
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { median } from './measure.mjs';
+import { putAll } from './s3.mjs';
+import { bundlePath, merge, migrate, runStageProcess } from './stages.mjs';
 
-function wallMs(args) {
+const PREFIX = 'fixed-cost';
+const OBJECT_BYTES = 256 * 1024;
+
+function nodeAloneMs() {
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** `programs`: [name, node arguments] pairs. Returns the median milliseconds by name, and Node's own. */
-export function measureStartup(programs, rounds = 15) {
-  const all = [['node -e 0', ['-e', '0']], ...programs];
-  const samples = new Map(all.map(([name]) => [name, []]));
-  for (const [, args] of all) wallMs(args); // from the page cache from now on, as in a running container
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, args] of all) samples.get(name).push(wallMs(args));
-  }
-  return Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]));
+/**
+ * `builds`: [label, dist folder] pairs. Returns, per build, the median wall milliseconds of
+ * each stage's whole run, its CPU milliseconds (user + system: less swayed by other load on
+ * the machine than wall time), and the bundle sizes, and the median of `node -e 0`.
+ */
+export async function measureFixedCost(s3, builds, { source, results, rounds = 7 }) {
+  const text = 'the quick brown fox jumps over the lazy dog\n'.repeat(Math.ceil(OBJECT_BYTES / 44)).slice(0, OBJECT_BYTES);
+  await putAll(s3.store, source, [[`${PREFIX}/one.txt`, Buffer.from(text)]], 1);
+  const samples = new Map(builds.map(([label]) => [label, { plan: [], migrate: [], merge: [], planCpu: [], migrateCpu: [], mergeCpu: [] }]));
+  const nodeAlone = [];
+  const runRound = async () => {
+    for (const [label, dist] of builds) {
+      const name = `${PREFIX}-${label.replace(/[^a-z0-9]+/gi, '-')}`;
+      const destination = `s3://${results}/${name}/`;
+      const planUri = `s3://${results}/plans/${name}.json`;
+      const planned = await runStageProcess(dist, 'plan', ['--source', `s3://${source}/${PREFIX}/`, '--destination', destination, '--plan', planUri, '--shards', '1'], s3.env);
+      const migrated = await migrate(dist, s3.env, planUri, 0);
+      const merged = await merge(dist, s3.env, destination, planUri);
+      const sample = samples.get(label);
+      for (const [stage, run] of [['plan', planned], ['migrate', migrated], ['merge', merged]]) {
+        sample[stage].push(run.wallMs);
+        sample[`${stage}Cpu`].push(run.cpuMs);
+      }
+    }
+    nodeAlone.push(nodeAloneMs());
+  };
+  await runRound(); // warm-up: from the page cache from now on, as in a running container
+  for (let round = 0; round < rounds; round++) await runRound();
+  return {
+    rounds,
+    nodeAloneMs: median(nodeAlone.slice(1)),
+    builds: builds.map(([label, dist]) => ({
+      label,
+      dist,
+      bundleBytes: Object.fromEntries(['plan', 'migrate', 'merge'].map((stage) => [stage, statSync(bundlePath(dist, stage)).size])),
+      ...Object.fromEntries(Object.entries(samples.get(label)).map(([stage, values]) => [stage, median(values.slice(1))])),
+    })),
+  };
 }
