@@ -1,8 +1,10 @@
 // What `nx affected` selects after a change to each lib, read from the project graph, against
-// the README's table; and `nx affected -t container-build` run for real in a scratch clone with
-// one lib edited, so the images a change rebuilds are exactly the stages that import it.
+// the README's table; `nx affected -t container-build` run for real in a scratch clone with one
+// file edited, so the images a change rebuilds are exactly the stages it touches (through the
+// libs they import, or the inputs their image targets name); and a stage generated there with
+// `nx g @nx/node:app`, which must come out as the stages are and build with their settings.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProjectGraphAsync, type ProjectGraph } from '@nx/devkit';
@@ -97,4 +99,75 @@ describe('nx affected -t container-build in a scratch clone', () => {
     expect(imagesAffectedBy('libs/word-count/src/tokenizer.ts')).toEqual(['merge', 'migrate', 'plan']);
     expect(imagesAffectedBy('libs/report/src/render-html.ts')).toEqual([]);
   });
+
+  it('rebuilds the images whose container-build inputs a change touches: one Dockerfile, or what every image is built with', () => {
+    expect(imagesAffectedBy('apps/migrate/Dockerfile')).toEqual(['migrate']);
+    // Outside every project: only the inputs named in nx.json (namedInputs.containerImage) reach them.
+    expect(imagesAffectedBy('.dockerignore')).toEqual(['merge', 'migrate', 'plan']);
+    expect(imagesAffectedBy('tools/containers/build-image.mjs')).toEqual(['merge', 'migrate', 'plan']);
+  });
+
+  it('runs the end-to-end suites, and builds no image, after a change to the documents folder', () => {
+    const documents = readdirSync(join(clone, 'documents')).sort();
+    expect(imagesAffectedBy(join('documents', documents[0]))).toEqual([]);
+    const affected = JSON.parse(
+      execFileSync('npx', ['nx', 'show', 'projects', '--affected', '--base=HEAD', '--json'], { cwd: clone, env: NX_ENV, encoding: 'utf8' }),
+    ) as string[];
+    expect(affected.sort()).toEqual(['e2e', 'e2e-images']);
+  });
+});
+
+/** A target's configuration with the generated project's name and root put back to `stage`'s. */
+function renamed(value: unknown, from: string, to: string): unknown {
+  return JSON.parse(JSON.stringify(value).split(`apps/${from}`).join(`apps/${to}`).split(`"${from}:`).join(`"${to}:`));
+}
+
+describe('a stage generated with nx g @nx/node:app in a scratch clone', () => {
+  let clone: string;
+  beforeAll(() => {
+    clone = mkdtempSync(join(tmpdir(), 'wordbatch-generate-'));
+    execFileSync('git', ['clone', '--quiet', '--shared', ROOT, clone]);
+    symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+    // nx.json's generator defaults decide the rest (esbuild, project.json, no package.json changes).
+    execFileSync('npx', ['nx', 'g', '@nx/node:app', 'apps/fourth', '--no-interactive'], { cwd: clone, env: NX_ENV, stdio: 'ignore' });
+  }, 300_000);
+  afterAll(() => rmSync(clone, { recursive: true, force: true }));
+
+  const targetsOf = (project: string) =>
+    (JSON.parse(readFileSync(join(clone, 'apps', project, 'project.json'), 'utf8')) as { targets: Record<string, Record<string, unknown>> }).targets;
+
+  it('gets the stages\' build and serve targets, but for the edits the docs list for one-file bundles', () => {
+    const plan = targetsOf('plan');
+    const fourth = targetsOf('fourth');
+    expect(fourth['serve']).toEqual(renamed(plan['serve'], 'plan', 'fourth'));
+    // The generator writes a transpile-only build (bundle: false, a package.json to install
+    // from); a stage image holds one file, so a stage takes these edits (docs/containers.md).
+    const build = fourth['build'] as { options: Record<string, unknown>; configurations: Record<string, Record<string, unknown>> };
+    expect(build.options).toMatchObject({ bundle: false, generatePackageJson: true, assets: ['apps/fourth/src/assets'] });
+    build.options['bundle'] = true;
+    build.options['assets'] = [];
+    delete build.options['generatePackageJson'];
+    delete build.options['esbuildOptions'];
+    delete build.configurations['production']['esbuildOptions'];
+    expect(fourth['build']).toEqual(renamed(plan['build'], 'plan', 'fourth'));
+    // What it also makes serves a build that installs its dependencies; a one-file bundle has none.
+    expect(Object.keys(fourth).filter((target) => plan[target] === undefined).sort()).toEqual(['copy-workspace-modules', 'prune', 'prune-lockfile']);
+    writeFileSync(join(clone, 'apps', 'fourth', 'project.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(clone, 'apps', 'fourth', 'project.json'), 'utf8')), targets: { build: fourth['build'], serve: fourth['serve'] } }, null, 2));
+  });
+
+  it('then builds, with the settings every app shares, one file that runs alone', () => {
+    execFileSync('npx', ['nx', 'run', 'fourth:build', '--skip-nx-cache'], { cwd: clone, env: NX_ENV, stdio: 'ignore' });
+    expect(readdirSync(join(clone, 'dist', 'apps', 'fourth')).sort()).toEqual(['main.js', 'main.js.map']);
+    const bundle = readFileSync(join(clone, 'dist', 'apps', 'fourth', 'main.js'), 'utf8');
+    expect(bundle).toContain('//# sourceMappingURL=main.js.map'); // tools/build/esbuild.config.mjs: sourcemap
+    expect(bundle.split('\n').length).toBeLessThan(5); // minified (nx.json targetDefaults)
+    const alone = mkdtempSync(join(tmpdir(), 'wordbatch-fourth-'));
+    try {
+      writeFileSync(join(alone, 'main.js'), bundle);
+      expect(execFileSync(process.execPath, [join(alone, 'main.js')], { cwd: alone, encoding: 'utf8' })).toContain('Hello World');
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+    expect(existsSync(join(clone, 'dist', 'apps', 'fourth', 'package.json'))).toBe(false);
+  }, 300_000);
 });
