@@ -23,6 +23,9 @@ const AWS_FLAG_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   profile: ['AWS_PROFILE'],
 };
 
+/** The credentials the SDK takes from the environment before any profile. */
+const ENVIRONMENT_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+
 /** The levels pino knows; anything else in LOG_LEVEL is a usage error, not a surprise. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -50,9 +53,13 @@ export function takeCommonFlags(argv: readonly string[], env: Env): CommonFlags 
     }
   }
   if (quiet) overrides['LOG_LEVEL'] = 'error';
+  const applied: Record<string, string | undefined> = { ...env, ...overrides };
+  // The AWS CLI's --profile wins over keys in the environment (AWS_PROFILE alone does not):
+  // the profile's credentials are the ones used.
+  if (overrides['AWS_PROFILE'] !== undefined) for (const variable of ENVIRONMENT_KEYS) delete applied[variable];
   const level = overrides['LOG_LEVEL'] ?? env['LOG_LEVEL'];
   if (level !== undefined && level !== '' && !(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new CommandLineError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   }
-  return { argv: rest, env: { ...env, ...overrides }, help, version, quiet };
+  return { argv: rest, env: applied, help, version, quiet };
 }

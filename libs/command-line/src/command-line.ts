@@ -65,9 +65,9 @@ export function flagName(key: string): string {
 
 /** The flags every program takes besides its own (see runStage): help, version and the AWS CLI's. */
 export const COMMON_FLAGS: readonly { readonly names: string; readonly help: string }[] = [
-  { names: '--endpoint-url URL', help: 'S3 (and Batch) endpoint, as the AWS CLI; sets AWS_ENDPOINT_URL' },
+  { names: '--endpoint-url URL', help: 'endpoint of every AWS service the command calls (S3; Batch too for submit, status, retry-failed), as the AWS CLI; wins over AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_BATCH and AWS_ENDPOINT_URL' },
   { names: '--region REGION', help: 'AWS region, as the AWS CLI; sets AWS_REGION' },
-  { names: '--profile NAME', help: 'named profile of ~/.aws/config, as the AWS CLI; sets AWS_PROFILE' },
+  { names: '--profile NAME', help: 'named profile of ~/.aws/config or ~/.aws/credentials, as the AWS CLI: its credentials (over AWS_ACCESS_KEY_ID...) and region; sets AWS_PROFILE' },
   { names: '--quiet', help: 'print only results and errors: no progress, no log lines below error' },
   { names: '-h, --help', help: 'show this help' },
   { names: '--version', help: 'print the version (package version and commit)' },

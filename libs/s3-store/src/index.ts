@@ -1,3 +1,5 @@
+export { awsClientSettings } from './aws-environment';
+export type { AwsClientSettings, AwsService } from './aws-environment';
 export { createS3Client, withObjectStore } from './client';
 export { toStageError } from './errors';
 export { fanOutOptions } from './fan-out-listing';

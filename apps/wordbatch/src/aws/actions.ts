@@ -33,7 +33,9 @@ async function withBatch<T>(deps: AwsCommandDeps, context: StageContext, use: (a
   }
 }
 
-function progressReporter(deps: AwsCommandDeps, logger: Logger): { report: (snapshot: RunSnapshot) => void; done: () => void } {
+function progressReporter(deps: AwsCommandDeps, logger: Logger, quiet: boolean): { report: (snapshot: RunSnapshot) => void; done: () => void } {
+  // --quiet: results and errors only (off a terminal, its log level already drops the lines).
+  if (quiet) return { report: () => undefined, done: () => undefined };
   if (deps.stderr.isTTY) {
     return {
       report: (snapshot) => deps.stderr.write(`\r\x1b[K${formatProgressLine(snapshot)}`),
@@ -62,7 +64,7 @@ async function reportRun(
   deps: AwsCommandDeps,
   context: StageContext,
 ): Promise<void> {
-  const progress = progressReporter(deps, context.logger);
+  const progress = progressReporter(deps, context.logger, context.quiet);
   let snapshot: RunSnapshot;
   try {
     snapshot = options.wait
@@ -134,7 +136,7 @@ async function estimateRun(options: SubmitOptions, sourceUri: string, context: S
       { source: formatS3Path(source), objects, bytes, shards: options.shards, requests, vcpuHours, memoryGbHours, dollars, pricedOn: prices.pricedOn },
       'Submit:CostEstimated',
     );
-    deps.stderr.write(`${formatCostEstimate(estimate).join('\n')}\n`);
+    if (!context.quiet) deps.stderr.write(`${formatCostEstimate(estimate).join('\n')}\n`);
   } catch (error) {
     if (!(error instanceof StageError) || error instanceof TerminatedError) throw error;
     context.logger.warn({ source: formatS3Path(source), reason: error.message }, 'Submit:CostUnknown');

@@ -8,6 +8,7 @@ import {
   type JobSummary,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
+import { awsClientSettings } from '@wordbatch/s3-store';
 import { AccessDeniedError, retryDelayMs, retrying, sleep, StageError, TerminatedError, TransientError, UsageError } from '@wordbatch/errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,12 +34,14 @@ export interface BatchApiOptions {
 }
 
 /**
- * One AWS Batch client per process, from the standard AWS environment (AWS_REGION or the
- * profile's region, the default credential chain, AWS_ENDPOINT_URL_BATCH). The SDK's own
- * retries are off: SubmitJob is not idempotent, so BatchApi decides what may be retried.
+ * One AWS Batch client per process, from the standard AWS environment as the AWS CLI reads it
+ * (awsClientSettings: AWS_ENDPOINT_URL_BATCH or AWS_ENDPOINT_URL, which --endpoint-url sets;
+ * keys, or the profile --profile or AWS_PROFILE names; AWS_REGION or the profile's region).
+ * The SDK's own retries are off: SubmitJob is not idempotent, so BatchApi decides what may be retried.
  */
 export function createBatchClient(env: Env): BatchClient {
-  return new BatchClient({ region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || undefined, maxAttempts: 1 });
+  const { endpoint, region, credentials, profile } = awsClientSettings(env, 'BATCH');
+  return new BatchClient({ endpoint, region, credentials, profile, maxAttempts: 1 });
 }
 
 interface SdkErrorShape {

@@ -105,6 +105,23 @@ describe('wordbatch submit', () => {
     expect(stderr.text).toContain('\r\x1b[Kplan SUCCEEDED | migrate SUCCEEDED | merge SUCCEEDED');
   });
 
+  it('with --quiet, draws no progress and logs nothing on a terminal or off one: stdout keeps the outcome', async () => {
+    // Two runs are submitted (ids 1-3, then 4-6), and both have succeeded.
+    for (const first of [1, 4]) {
+      const [plan, migrate, merge] = [first, first + 1, first + 2].map((id) => `id-${id}`);
+      set(jobDetail(plan, 'books-plan', 'SUCCEEDED'), jobDetail(migrate, 'books-migrate', 'SUCCEEDED', { dependsOn: [{ jobId: plan }], arrayProperties: { size: 4, statusSummary: { SUCCEEDED: 4 } } }), jobDetail(merge, 'books-merge', 'SUCCEEDED', { dependsOn: [{ jobId: migrate }] }));
+    }
+    for (const isTTY of [true, false]) {
+      const stderr = Object.assign(new Collect(), { isTTY });
+      const submitted = await run(submitCommand, ['--queue', 'q', ...RUN_FLAGS, '--name', 'books', '--wait', '--quiet'], { stderr });
+      expect([submitted.code, stderr.text, submitted.stderr]).toEqual([ExitCode.Ok, '', '']);
+      expect(submitted.stdout).toContain('Run succeeded:');
+      const statusErr = Object.assign(new Collect(), { isTTY });
+      const status = await run(statusCommand, ['--job', 'id-3', '--wait', '--quiet'], { stderr: statusErr });
+      expect([status.code, statusErr.text, status.stderr]).toEqual([ExitCode.Ok, '', '']);
+    }
+  });
+
   it('prints the requests with --dry-run and calls nothing', async () => {
     const { code, stdout } = await run(submitCommand, ['--queue', 'q', ...RUN_FLAGS, '--name', 'books', '--dry-run'], {}, {});
     expect(code).toBe(ExitCode.Ok);
@@ -297,6 +314,8 @@ describe('wordbatch submit --dry-run, cost estimate', () => {
     expect(stderr).toContain('Estimated cost');
     expect(stderr).toContain('GET 9');
     expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(0);
+    const quiet = await run(submitCommand, [...args, '--quiet'], {}, s3.env);
+    expect([quiet.code, quiet.stderr, quiet.stdout]).toEqual([ExitCode.Ok, '', stdout]);
   });
 
   it('leaves the estimate out, with a warning, when the source cannot be listed', async () => {
