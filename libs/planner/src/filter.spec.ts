@@ -60,6 +60,9 @@ describe('createNameFilter', () => {
     expect(globToRegExp('[\u{1F600}-\u{1F64F}]').test('\u{1F610}')).toBe(true);
     // A reversed range matches nothing (fnmatch drops it) instead of failing to compile.
     expect(globToRegExp('[z-a]').test('m')).toBe(false);
+    expect(globToRegExp('[z-a]').test('')).toBe(false);
+    expect(globToRegExp('[a-a]').test('a')).toBe(true);
+    expect(globToRegExp('[a]x').test('ax')).toBe(true);
     expect(globToRegExp('[z-ax]').test('x')).toBe(true);
     expect(globToRegExp('[!z-a]').test('m')).toBe(true);
     expect(globToRegExp('x[').test('x[')).toBe(true);
