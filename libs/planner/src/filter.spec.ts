@@ -48,6 +48,8 @@ describe('createNameFilter', () => {
     expect(globToRegExp('[\\x]').test('y')).toBe(false);
     expect(globToRegExp('[ab]c').test('bc')).toBe(true);
     expect(globToRegExp('[ab]c').test('abc')).toBe(false);
+    expect(globToRegExp('[ab]c').test('uc')).toBe(false);
+    expect(globToRegExp('[axz]').test('m')).toBe(false);
     expect(globToRegExp('[!]a]').test(']')).toBe(false);
     expect(globToRegExp('[!]a]').test('b')).toBe(true);
     expect(globToRegExp('[^a]').test('^')).toBe(true);

@@ -48,7 +48,7 @@ function setToRegExp(body: string, negated: boolean): string {
       j += 2;
     } else source += inSet(members[j]);
   }
-  if (source === '') return negated ? '.' : '(?!)';
+  // An empty class is valid here: `[]` matches nothing and `[^]` any character, as fnmatch's empty sets do.
   return negated ? `[^${source}]` : `[${source}]`;
 }
 

@@ -18,6 +18,12 @@ describe('derivePlanId', () => {
     expect(derivePlanId('p1', {}, [{ ...items[0], versionId: 'v2' }])).not.toBe(version);
   });
 
+  it('gives an item without a version id the digest it had before version ids existed', () => {
+    // Pinned: re-planning unchanged objects must land results at the same keys as before.
+    expect(derivePlanId('p1', {}, items)).toBe('p1-f3941c1d3e28ba15');
+    expect(derivePlanId('p1', {}, [{ ...items[0], versionId: undefined }])).toBe('p1-f3941c1d3e28ba15');
+  });
+
   it('falls back to the digest for a name without letters', () => {
     expect(derivePlanId('___', {}, items)).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -21,7 +21,8 @@ export function derivePlanId(
   const readable = planName
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    // Runs are one hyphen already: only one can stand at either end.
+    .replace(/^-|-$/g, '')
     .slice(0, 60);
   const digest = hash.digest('hex').slice(0, 16);
   return readable ? `${readable}-${digest}` : digest;
