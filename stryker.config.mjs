@@ -28,6 +28,7 @@ export default {
   timeoutMS: 60_000,
   tempDirName: `tmp/stryker-${lib}`,
   // The sandbox needs the lib, the libs it imports and the workspace's TypeScript and jest set-up.
-  ignorePatterns: ['/apps', '/e2e', '/e2e-images', '/infra', '/documents', '/docs', '/tools', '/dist', '/tmp', '/reports', '/.wordbatch'],
-  thresholds: { high: 90, low: 80, break: null },
+  ignorePatterns: ['/apps', '/e2e', '/e2e-images', '/infra', '/documents', '/docs', '/tools', '/dist', '/tmp', '/reports', '/.wordbatch', '/.nx'],
+  // Below the target of issue 16, the command fails (exit 1) after printing the report.
+  thresholds: { high: 90, low: 80, break: 90 },
 };
