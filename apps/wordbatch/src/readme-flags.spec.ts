@@ -5,6 +5,7 @@ import { MERGE_COMMAND, MIGRATE_COMMAND, PLAN_COMMAND } from '@wordbatch/stage-c
 import { RETRY_FAILED_COMMAND, STATUS_COMMAND } from './aws/run-options';
 import { SUBMIT_COMMAND } from './aws/submit-options';
 import { LOCAL_COMMAND } from './local/local-options';
+import { REPORT_COMMAND } from './report/report-command';
 
 /**
  * The README's flag tables are the definitions, rendered: this test fails when they drift.
@@ -18,6 +19,7 @@ const TABLES: Readonly<Record<string, CommandLine<FlagSet>>> = {
   submit: SUBMIT_COMMAND as unknown as CommandLine<FlagSet>,
   status: STATUS_COMMAND as unknown as CommandLine<FlagSet>,
   'retry-failed': RETRY_FAILED_COMMAND as unknown as CommandLine<FlagSet>,
+  report: REPORT_COMMAND as unknown as CommandLine<FlagSet>,
 };
 
 const README = join(__dirname, '..', '..', '..', 'README.md');

@@ -11,7 +11,8 @@ describe('wordbatch report flags', () => {
   it.each([
     [[], '--results is required'],
     [['--results', 's3://'], '--results: '],
-    [['--results', 'run', '--html', ''], '--html is required'],
+    [['--results', 'run', '--html', ''], '--html needs a value'],
+    [['--results', 'run', '--htm', 'x'], 'unknown flag --htm (did you mean --html?)'],
     [['--results', 'run', '--out', 'x'], 'unknown flag --out'],
   ])('refuses %j with a message naming the flag', (argv, message) => {
     expect(() => parseReportOptions(argv)).toThrow(UsageError);
