@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProgram, type StageRun } from './harness';
+import { spawn } from 'node:child_process';
+import { DIST, runProgram, type StageRun } from './harness';
 
 // `wordbatch local` (what `npm start` runs) as a user sees it: what reaches stderr, where the
 // results land, empty inputs, and two runs at once. Each run starts its own embedded S3 server.
@@ -117,5 +118,37 @@ describe('two local runs at once, sharing --data-dir', () => {
     expect(resultsOf(first)).not.toBe(resultsOf(second));
     expect(JSON.parse(readFileSync(join(resultsOf(first), 'result.json'), 'utf8')).totals.files).toBe(12);
     expect(JSON.parse(readFileSync(join(resultsOf(second), 'result.json'), 'utf8')).totals.files).toBe(9);
+  }, 240_000);
+});
+
+describe('on a terminal (a real pseudo-terminal: util-linux script)', () => {
+  it('shows the objects and bytes read while migrate runs, before the run ends, then the results', async () => {
+    const files = 120;
+    const command = [
+      process.execPath, '--openssl-legacy-provider', join(DIST, 'wordbatch', 'main.js'), 'local', folder('terminal', files),
+      '--shards', '2', '--parallel', '1', '--concurrency', '1', '--data-dir', join(directory, 'data-terminal'), '--format', 'csv',
+    ].map((part) => `'${part}'`).join(' ');
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '', TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`exit ${code}: ${Buffer.concat(chunks).toString('utf8')}`))));
+    });
+    // Each redraw starts with a carriage return and clears the line.
+    const frames = output.split('\r').map((frame) => frame.replace('\x1b[K', ''));
+    const counts = frames.flatMap((frame) => {
+      const match = /^migrate (\d+)\/2 \| (\d+)\/(\d+) objects read, ([\d.]+) MB/.exec(frame);
+      return match ? [{ children: Number(match[1]), objects: Number(match[2]), total: Number(match[3]) }] : [];
+    });
+    expect(counts.length).toBeGreaterThan(2);
+    expect(counts.every((count) => count.total === files)).toBe(true);
+    // Objects counted while no child had finished yet, and partial counts: work shown as it happens.
+    expect(counts.some((count) => count.children === 0 && count.objects > 0 && count.objects < files)).toBe(true);
+    const tableAt = output.indexOf('word,count');
+    expect(tableAt).toBeGreaterThan(output.indexOf('objects read'));
+    expect(output).toContain('alpha,240');
+    expect(output).toMatch(/wordbatch local: results: .*data-terminal/);
+    expect(output).not.toContain('"event":');
   }, 240_000);
 });

@@ -40,3 +40,26 @@ describe('the embedded server with a delimiter', () => {
     }
   });
 });
+
+describe('onObjectRead', () => {
+  it('is told of each object GET answered with a body (whole or ranged), not of PUTs, listings or missing keys', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wordbatch-local-s3-'));
+    const reads: Array<{ bucket: string; rawKey: string; bytes: number }> = [];
+    const server = await startLocalS3({ directory, buckets: ['watched'], onObjectRead: (read) => reads.push(read) });
+    try {
+      expect((await fetch(`${server.endpoint}/watched/a%20b.txt`, { method: 'PUT', body: 'hello world' })).status).toBe(200);
+      expect((await fetch(`${server.endpoint}/watched?list-type=2`)).status).toBe(200);
+      expect((await fetch(`${server.endpoint}/watched/missing.txt`)).status).toBe(404);
+      expect(await (await fetch(`${server.endpoint}/watched/a%20b.txt`)).text()).toBe('hello world');
+      expect(await (await fetch(`${server.endpoint}/watched/a%20b.txt`, { headers: { range: 'bytes=0-4' } })).text()).toBe('hello');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(reads).toEqual([
+        { bucket: 'watched', rawKey: 'a%20b.txt', bytes: 11 },
+        { bucket: 'watched', rawKey: 'a%20b.txt', bytes: 5 },
+      ]);
+    } finally {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

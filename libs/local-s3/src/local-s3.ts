@@ -3,6 +3,7 @@
 /// <reference path="./s3rver.d.ts" />
 import { createCipheriv } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { EnvironmentError } from '@wordbatch/errors';
 import S3rver from 's3rver';
 import { fixDelimitedListings, type S3rverStore } from './delimited-listing';
@@ -24,6 +25,17 @@ export interface LocalS3Options {
   readonly buckets?: readonly string[];
   /** 0 (the default) picks a free port. */
   readonly port?: number;
+  /** Told of every object GET answered with its body (200 or 206): for progress shown while a run reads. */
+  readonly onObjectRead?: (read: ObjectRead) => void;
+}
+
+/** One GET of an object's bytes that the server answered. */
+export interface ObjectRead {
+  readonly bucket: string;
+  /** The key as requested (URL-encoded, as on the wire). */
+  readonly rawKey: string;
+  /** Bytes of the body sent (its Content-Length). */
+  readonly bytes: number;
 }
 
 export interface LocalS3 {
@@ -63,6 +75,21 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   });
   fixDelimitedListings((server as unknown as { store: S3rverStore }).store);
   const address = await server.run();
+  const onObjectRead = options.onObjectRead;
+  if (onObjectRead !== undefined) {
+    // A second listener on the HTTP server's requests sees each response as s3rver sends it.
+    const httpServer = (server as unknown as { httpServer: Server }).httpServer;
+    httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      if (request.method !== 'GET') return;
+      response.once('finish', () => {
+        const path = (request.url ?? '').split('?')[0];
+        const slash = path.indexOf('/', 1);
+        const query = (request.url ?? '').includes('?') ? (request.url ?? '').split('?')[1] : '';
+        if ((response.statusCode !== 200 && response.statusCode !== 206) || slash < 0 || slash === path.length - 1 || /(^|&)(list-type|prefix|delimiter)=/.test(query)) return;
+        onObjectRead({ bucket: path.slice(1, slash), rawKey: path.slice(slash + 1), bytes: Number(response.getHeader('content-length') ?? 0) });
+      });
+    });
+  }
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {
     endpoint,

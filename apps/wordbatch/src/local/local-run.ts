@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { forEachConcurrent } from '@wordbatch/concurrency';
 import { type Logger } from '@wordbatch/cli';
 import { UsageError } from '@wordbatch/errors';
-import { startLocalS3 } from '@wordbatch/local-s3';
+import { startLocalS3, type ObjectRead } from '@wordbatch/local-s3';
 import { describePipeline } from '@wordbatch/pipeline';
 import { s3RunFolder, writeRunReport } from '@wordbatch/report';
 import { createS3Client, ObjectStore } from '@wordbatch/s3-store';
@@ -74,7 +74,8 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
   // past Node's default of 10 listeners that is expected, not a leak, and must not print
   // a MaxListenersExceededWarning on every run.
   setMaxListeners(2 * Math.max(UPLOAD_CONCURRENCY, options.parallel) + 10, deps.signal);
-  const server = await startLocalS3({ directory: s3Dir, buckets: [SOURCE_BUCKET, RESULTS_BUCKET] });
+  const progress = deps.progress === undefined ? undefined : readingProgress(deps.progress, files.length);
+  const server = await startLocalS3({ directory: s3Dir, buckets: [SOURCE_BUCKET, RESULTS_BUCKET], onObjectRead: progress?.read });
   const store = new ObjectStore(createS3Client(server.env));
   try {
     let uploaded = 0;
@@ -85,7 +86,7 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
         const key = relative(options.folder, file).split(sep).join('/');
         await store.putFile({ bucket: SOURCE_BUCKET, key }, file, { signal: deps.signal });
         uploaded++;
-        if (uploaded % 500 === 0 || uploaded === files.length) deps.progress?.(`upload ${uploaded}/${files.length}`);
+        if (uploaded % 500 === 0 || uploaded === files.length) deps.progress?.(`upload ${uploaded}/${files.length} files`);
       },
       deps.signal,
     );
@@ -98,7 +99,7 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
       parallel: options.parallel,
       logDir,
       signal: deps.signal,
-      onProgress: (event: ProgressEvent) => deps.progress?.(`${event.stage} ${event.done}/${event.total}`),
+      onProgress: (event: ProgressEvent) => progress?.stage(event),
       // merge names result.json in the embedded server, which is gone when the run ends: the user opens the copy.
       onNote: (line) => deps.note(line.replace(RESULT_IN_SERVER, join(resultsDir, 'result.json'))),
     });
@@ -111,6 +112,37 @@ export async function runLocalPipeline(options: LocalOptions, deps: LocalRunDeps
     store.destroy();
     await server.close();
   }
+}
+
+/** Redraws of the progress line while objects are read, at most this often. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * The terminal's progress line: the stage and its children done, and (from the embedded server,
+ * which sees every GET the migrate children send) the source objects read so far and their bytes,
+ * so a long shard shows work as it happens, not only when a child finishes.
+ */
+function readingProgress(show: (text: string) => void, files: number) {
+  const objectsRead = new Set<string>();
+  let bytesRead = 0;
+  let stageText = '';
+  let lastDrawn = 0;
+  const draw = () => {
+    lastDrawn = Date.now();
+    show(`${stageText} | ${objectsRead.size}/${files} objects read, ${(bytesRead / 1e6).toFixed(1)} MB`);
+  };
+  return {
+    stage(event: ProgressEvent) {
+      stageText = `${event.stage} ${event.done}/${event.total}`;
+      draw();
+    },
+    read(read: ObjectRead) {
+      if (read.bucket !== SOURCE_BUCKET) return;
+      objectsRead.add(read.rawKey);
+      bytesRead += read.bytes;
+      if (Date.now() - lastDrawn >= PROGRESS_INTERVAL_MS) draw();
+    },
+  };
 }
 
 /**
