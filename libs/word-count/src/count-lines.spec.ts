@@ -43,9 +43,16 @@ describe('serializeCountLines', () => {
     expect(pieces.join('')).toBe([...serializeCountLines(counts)].join(''));
   });
 
+  it('ends a piece at the first line end that reaches chunkChars, not before', () => {
+    const counts = countsOf([['a', 1], ['b', 2], ['c', 3], ['d', 4], ['e', 5]]);
+    // Each line is 4 characters: a piece closes once it holds 8 (exactly chunkChars) or more.
+    expect([...serializeCountLines(counts, 8)]).toEqual(['a\t1\nb\t2\n', 'c\t3\nd\t4\n', 'e\t5\n']);
+    expect([...serializeCountLines(counts, 9)]).toEqual(['a\t1\nb\t2\nc\t3\n', 'd\t4\ne\t5\n']);
+  });
+
   it('yields nothing for no words and rejects a bad chunk size', () => {
     expect([...serializeCountLines(new WordCounts())]).toEqual([]);
-    expect(() => [...serializeCountLines(sample, 0)]).toThrow(RangeError);
+    expect(() => [...serializeCountLines(sample, 0)]).toThrow(new RangeError('chunkChars must be a positive integer, got 0'));
   });
 
   it('round-trips through CountLinesParser whatever the words and the chunking', () => {

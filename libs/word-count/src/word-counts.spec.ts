@@ -22,7 +22,18 @@ describe('WordCounts', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1])('rejects a count of %p', (count) => {
-    expect(() => new WordCounts().add('word', count)).toThrow(RangeError);
+    expect(() => new WordCounts().add('word', count)).toThrow(
+      new RangeError(`count must be a positive integer, got ${count} for "word"`),
+    );
+  });
+
+  it('keeps words longer than its encoding buffer whole, ASCII or not', () => {
+    // The buffer starts at 256 bytes; 3 bytes per UTF-16 unit is the most UTF-8 needs.
+    const words = ['x'.repeat(300), 'é'.repeat(200), '中'.repeat(100), `${'y'.repeat(85)}中`, '𝐀'.repeat(70)];
+    const counts = countsOf(words.map((word, index) => [word, index + 1]));
+    expect(new Map(counts.entries())).toEqual(new Map(words.map((word, index) => [word, index + 1])));
+    expect(words.map((word) => counts.get(word))).toEqual([1, 2, 3, 4, 5]);
+    expect(counts.get('x'.repeat(299))).toBe(0);
   });
 
   it('keeps any well-formed word apart from every other, and reads it back unchanged', () => {
