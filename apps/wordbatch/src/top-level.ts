@@ -54,6 +54,24 @@ export function isStageCommand(command: CommandName): command is (typeof STAGE_N
 
 /** What `wordbatch ARGS` asks for: top-level help or version, a command, or a one-line error. */
 export function chooseCommand(argv: readonly string[]): TopLevelAction {
+  // `wordbatch --profile dev status …`, as `aws --profile dev s3 ls`: the AWS CLI's flags may come
+  // before the command; the command takes them (they may stand anywhere among its own).
+  const leading: string[] = [];
+  let position = 0;
+  while (position < argv.length) {
+    const argument = argv[position];
+    if (argument === '--quiet' || /^--(endpoint-url|region|profile)=/.test(argument)) {
+      leading.push(argument);
+      position += 1;
+    } else if (/^--(endpoint-url|region|profile)$/.test(argument) && position + 1 < argv.length) {
+      leading.push(argument, argv[position + 1]);
+      position += 2;
+    } else break;
+  }
+  if (leading.length > 0 && position < argv.length && !argv[position].startsWith('-')) {
+    const chosen = chooseCommand(argv.slice(position));
+    return chosen.kind === 'command' ? { ...chosen, argv: [...chosen.argv, ...leading] } : chosen;
+  }
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'help', text: TOP_LEVEL_HELP };
   if (first === '--version') return { kind: 'version', text: `wordbatch ${BUILD_VERSION}\n` };

@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import { InputChangedError, UsageError } from '@wordbatch/errors';
+import { CommandLineError, InputChangedError, UsageError } from '@wordbatch/errors';
 import { ExitCode } from '@wordbatch/errors';
 import { runStage, type StageProgram } from './run-stage';
 
@@ -33,6 +33,14 @@ describe('runStage', () => {
     const result = await run(execute, { argv: ['--help'] });
     expect(result).toMatchObject({ code: 0, stdout: 'usage: demo\n' });
     expect(execute).not.toHaveBeenCalled();
+  });
+
+  it('prints a bad argument found while running (local\'s FOLDER) as the one usage line, pointing at --help, without a log line', async () => {
+    const result = await run(async () => {
+      throw new CommandLineError('FOLDER /nonexistent is not a directory');
+    });
+    expect(result.code).toBe(ExitCode.Usage);
+    expect(result.stderr).toBe('wordbatch demo: error: FOLDER /nonexistent is not a directory; see `wordbatch demo --help`\n');
   });
 
   it('maps a stage error to its code and one stderr line', async () => {

@@ -97,7 +97,7 @@ async function runAndReport<Options>(program: StageProgram<Options>, io: StageIo
     const firstLine = redactSecrets(oneLine, secrets);
     // A usage error is the one line below and nothing else: the stage never started.
     if (!(error instanceof StageError)) logger.error({ exitCode, err: error }, 'Stage:Crashed');
-    else if (parsed) logger.error({ exitCode, errorKind: error.name }, 'Stage:Failed');
+    else if (parsed && !(error instanceof CommandLineError)) logger.error({ exitCode, errorKind: error.name }, 'Stage:Failed');
     const debug = env['LOG_LEVEL'] === 'debug' || env['LOG_LEVEL'] === 'trace';
     const detail = debug && error instanceof Error && error.stack ? `\n${redactSecrets(error.stack, secrets)}` : '';
     const hint =

@@ -1,5 +1,5 @@
 import { flag, parseCommandLine, renderHelp, type CommandLine, type FlagValues } from '@wordbatch/cli';
-import { UsageError } from '@wordbatch/errors';
+import { CommandLineError } from '@wordbatch/errors';
 import { AWS_ENVIRONMENT, LOG_ENVIRONMENT } from '@wordbatch/stage-commands';
 import { checkJobId, WATCH_FLAGS } from './submit-options';
 import { parseShareIdentifier } from './target';
@@ -62,7 +62,7 @@ export const STATUS_HELP = renderHelp(STATUS_COMMAND);
 export const RETRY_FAILED_HELP = renderHelp(RETRY_FAILED_COMMAND);
 
 function requireJobs<T extends { job: string[] }>(values: T): T {
-  if (values.job.length === 0) throw new UsageError("--job is required: the id of the run's last job, printed by submit");
+  if (values.job.length === 0) throw new CommandLineError("--job is required: the id of the run's last job, printed by submit");
   return values;
 }
 

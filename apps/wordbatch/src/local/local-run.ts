@@ -5,7 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { forEachConcurrent } from '@wordbatch/concurrency';
 import { type Logger } from '@wordbatch/cli';
-import { UsageError } from '@wordbatch/errors';
+import { CommandLineError } from '@wordbatch/errors';
 import { startLocalS3, type ObjectRead } from '@wordbatch/local-s3';
 import { describePipeline } from '@wordbatch/pipeline';
 import { s3RunFolder, writeRunReport } from '@wordbatch/report';
@@ -176,7 +176,7 @@ async function copyResults(store: ObjectStore, resultsDir: string, signal: Abort
 
 async function listFiles(folder: string, ownFolders: readonly string[]): Promise<string[]> {
   const info = await stat(folder).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`FOLDER ${folder} is not a directory`);
+  if (!info?.isDirectory()) throw new CommandLineError(`FOLDER ${folder} is not a directory`);
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   const isOwn = (file: string) => ownFolders.some((own) => file === own || file.startsWith(`${own}${sep}`));
   return entries
