@@ -35,7 +35,7 @@ function header(id: string, folder: string, shardCount: number) {
 
 /** Writes a plan and the shard results migrate would have written, from word lists. */
 async function writeRun(id: string, folder: string, shards: Array<Record<string, number> | undefined>) {
-  const plan = header(id, folder, shards.length);
+  const plan = { ...header(id, folder, shards.length), requests: { list: 4, put: shards.length + 2 } };
   await store.put({ bucket: DST, key: `plans/${id}.json` }, JSON.stringify(plan));
   await store.put({ bucket: DST, key: `${folder}/${id}/plan.json` }, JSON.stringify(plan));
   for (const [shardIndex, words] of shards.entries()) {
@@ -52,6 +52,19 @@ async function writeRun(id: string, folder: string, shards: Array<Record<string,
     };
     const body = `${JSON.stringify(resultHeader)}\n${[...serializeCountLines(counts)].join('')}`;
     await store.put({ bucket: DST, key: `${folder}/${id}/shards/shard-${String(shardIndex).padStart(5, '0')}.tsv` }, body);
+    // The last shard's timing is missing, as when its write failed: the actuals say how many were read.
+    if (shardIndex === shards.length - 1) continue;
+    const timing = {
+      version: 2,
+      kind: 'wordbatch-shard-timing',
+      planId: id,
+      shardIndex,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 90_000 * (shardIndex + 1),
+      countingThreads: 2,
+      requests: { list: 0, get: 3, put: 1 },
+    };
+    await store.put({ bucket: DST, key: `${folder}/${id}/timings/shard-${String(shardIndex).padStart(5, '0')}.json` }, JSON.stringify(timing));
   }
 }
 
@@ -98,6 +111,25 @@ describe('runMerge', () => {
     expect(result.partial).toBe(false);
     const stored = JSON.parse(await store.readText({ bucket: DST, key: 'out-full/full/result.json' }));
     expect(stored).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(result.actuals).toBe(`s3://${DST}/out-full/full/actuals.json`);
+  });
+
+  it('writes the run actual figures beside result.json: requests per stage, vCPU-hours from the shard timings, dollars', async () => {
+    // A store of its own, so that its request counts are merge's alone.
+    const own = new ObjectStore(createS3Client(server.env));
+    await runMerge(parseMergeOptions(['--source', `s3://${DST}/out-full/`]), { ...deps(), store: own });
+    own.destroy();
+    const actuals = JSON.parse(await store.readText({ bucket: DST, key: 'out-full/full/actuals.json' }));
+    expect(actuals).toMatchObject({ kind: 'wordbatch-run-actuals', planId: 'full', objects: 3, bytes: 30, shards: 3, shardTimings: 2, childDurationsMs: [90_000, 180_000] });
+    expect(actuals.requests.plan).toEqual({ list: 4, put: 5 });
+    expect(actuals.requests.migrate).toEqual({ list: 0, get: 6, put: 2 });
+    // merge's own: it listed, read and will have written actuals.json and result.json.
+    expect(actuals.requests.merge.put).toBe(2);
+    expect(actuals.requests.merge.list).toBeGreaterThanOrEqual(2);
+    // Each child billed its time plus a minute's overhead, on 2 vCPUs: (150 s + 240 s) x 2 / 3600.
+    expect(actuals.vcpuHours).toBeCloseTo((390 * 2) / 3600, 10);
+    expect(actuals.dollars.total).toBeCloseTo(actuals.dollars.compute + actuals.dollars.requests, 12);
+    expect(actuals.pricedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('honours --top, --min-length, --min-count and an empty stop list', async () => {
@@ -148,6 +180,7 @@ describe('output formats', () => {
       { word: 'say,"hi"', count: 3 },
     ],
     result: 's3://b/out/p/result.json',
+    actuals: 's3://b/out/p/actuals.json',
   };
 
   it('prints the seed table with aligned columns', () => {

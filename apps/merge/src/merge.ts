@@ -1,17 +1,24 @@
 import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { forEachConcurrent } from '@wordbatch/concurrency';
+import { actualCost, US_EAST_1_PRICES, type ActualCost, type RunActuals } from '@wordbatch/cost';
 import { IncompleteResultsError } from '@wordbatch/errors';
 import {
   mergeResultLocation,
+  parseShardTiming,
+  runActualsLocation,
   shardIndexOfResultKey,
+  shardTimingsFolder,
   shardResultsFolder,
   SKIP_REASONS,
   textSettingsOf,
   type InvalidText,
+  PlanFormatError,
   type PlanHeader,
+  type ShardTiming,
   type SkippedFile,
   type SkipReason,
 } from '@wordbatch/plan-schema';
-import { formatS3Path } from '@wordbatch/s3-path';
+import { formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import { TopWords, type WordCount } from '@wordbatch/word-count';
 import { findPlan } from './find-plan';
@@ -58,6 +65,22 @@ export interface MergeResult {
   readonly invalidText: InvalidText[];
   readonly words: WordCount[];
   readonly result: string;
+  /**
+   * Where the run's actual figures are (requests per stage, vCPU-hours from the shard timings,
+   * dollars): a file of their own, because they differ from run to run and this one must not.
+   */
+  readonly actuals: string;
+}
+
+/** actuals.json: what the run took, in the cost estimate's terms, so estimate and outcome compare. */
+export interface RunActualsDocument extends RunActuals, Omit<ActualCost, 'requests'> {
+  readonly kind: 'wordbatch-run-actuals';
+  /** The stages' requests added up, as the estimate states them. */
+  readonly totalRequests: ActualCost['requests'];
+  readonly planId: string;
+  /** Shards whose timing was read (a shard without one, e.g. from an older migrate, is missing from the compute figures). */
+  readonly shardTimings: number;
+  readonly pricedOn: string;
 }
 
 export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<MergeResult> {
@@ -95,6 +118,7 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
   for (const { reason } of skipped) skippedByReason[reason]++;
 
   const location = mergeResultLocation(header);
+  const actualsLocation = runActualsLocation(header);
   const result: MergeResult = {
     planId: header.id,
     partial: missingShards.length > 0,
@@ -123,7 +147,10 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
     invalidText,
     words: topWords.ranked(),
     result: formatS3Path(location),
+    actuals: formatS3Path(actualsLocation),
   };
+  const actuals = await readRunActuals(deps, header, { files, bytes });
+  await deps.store.put(actualsLocation, `${JSON.stringify(actuals, null, 2)}\n`, { signal: deps.signal, contentType: 'application/json' });
   await deps.store.put(location, `${JSON.stringify(result, null, 2)}\n`, {
     signal: deps.signal,
     contentType: 'application/json',
@@ -147,6 +174,67 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
     'Merge:Done',
   );
   return result;
+}
+
+/** Timings read at once: enough to hide request latency at 10,000 shards. */
+const TIMING_READS = 32;
+
+/**
+ * The run's actual figures: plan's requests from its header, each child's from its timing,
+ * merge's own (its last two PUTs, actuals.json and result.json, included), and the migrate
+ * fleet's vCPU- and GB-hours from the timings, priced as the estimate prices them.
+ */
+async function readRunActuals(deps: MergeDeps, header: PlanHeader, totals: { files: number; bytes: number }): Promise<RunActualsDocument> {
+  const timingKeys: S3Path[] = [];
+  for await (const object of deps.store.list(shardTimingsFolder(header), deps.signal)) {
+    if (object.key.endsWith('.json')) timingKeys.push({ bucket: header.destination.bucket, key: object.key });
+  }
+  const durations: number[] = [];
+  const migrate = { list: 0, get: 0, put: 0 };
+  let migrateCounted = timingKeys.length > 0;
+  await forEachConcurrent(
+    timingKeys,
+    TIMING_READS,
+    async (path: S3Path) => {
+      let timing: ShardTiming;
+      try {
+        timing = parseShardTiming(await deps.store.readText(path, { signal: deps.signal }), formatS3Path(path));
+      } catch (error) {
+        // A timing is a courtesy (migrate writes it after its result): one unreadable leaves the figures short, never the merge.
+        if (!(error instanceof PlanFormatError)) throw error;
+        deps.logger.warn({ timing: formatS3Path(path), reason: error.message }, 'Merge:TimingUnreadable');
+        return;
+      }
+      if (timing.planId !== header.id) return;
+      durations[timing.shardIndex] = timing.durationMs;
+      if (timing.requests === undefined) migrateCounted = false;
+      else for (const kind of ['list', 'get', 'put'] as const) migrate[kind] += timing.requests[kind];
+    },
+    deps.signal,
+  );
+  const childDurationsMs = durations.filter((duration) => duration !== undefined);
+  const runActuals: RunActuals = {
+    objects: totals.files,
+    bytes: totals.bytes,
+    shards: header.shardCount,
+    requests: {
+      plan: header.requests,
+      migrate: migrateCounted ? migrate : undefined,
+      // merge's own, with the two PUTs still to come.
+      merge: { ...deps.store.requests, put: deps.store.requests.put + 2 },
+    },
+    childDurationsMs,
+  };
+  const { requests: totalRequests, ...cost } = actualCost(runActuals);
+  return {
+    kind: 'wordbatch-run-actuals',
+    planId: header.id,
+    ...runActuals,
+    shardTimings: childDurationsMs.length,
+    totalRequests,
+    ...cost,
+    pricedOn: US_EAST_1_PRICES.pricedOn,
+  };
 }
 
 function compareNames(a: string, b: string): number {

@@ -137,6 +137,7 @@ async function writeTiming(
     startedAt: new Date(started).toISOString(),
     durationMs,
     countingThreads,
+    requests: { ...deps.store.requests },
   };
   const location = shardTimingLocation(header, shardIndex);
   try {

@@ -144,7 +144,8 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     },
     deps.signal,
   );
-  const headerJson = formatPlanHeader(header);
+  // The header's copy and the header itself are the last two PUTs: counted before they are made.
+  const headerJson = formatPlanHeader({ ...header, requests: { list: deps.store.requests.list, put: deps.store.requests.put + 2 } });
   await deps.store.put(planCopyLocation(header), headerJson, { signal: deps.signal, contentType: 'application/json' });
   // Last: a plan header that exists always has every shard list behind it.
   await deps.store.put(options.plan, headerJson, { signal: deps.signal, contentType: 'application/json' });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { SHARD_TIMINGS_FOLDER } from '@wordbatch/plan-schema';
+import { RUN_ACTUALS_NAME, SHARD_TIMINGS_FOLDER } from '@wordbatch/plan-schema';
 import type { ObjectStore } from '@wordbatch/s3-store';
 import { DIST, WORKSPACE, type StageRun } from '../harness';
 
@@ -89,12 +89,13 @@ export async function runPipeline(options: PipelineOptions, env: Record<string, 
 
 /**
  * Every object under `prefix`, by key; plan headers without their `createdAt`, the one field a
- * re-plan changes. Shard timings are left out: they record how long a run took, which no two runs share.
+ * re-plan changes. Shard timings and the run's actuals.json are left out: they record how long a run
+ * took, which no two runs share (that is why they are not in result.json).
  */
 export async function readOutputs(store: ObjectStore, bucket: string, prefix: string): Promise<Map<string, string>> {
   const outputs = new Map<string, string>();
   for await (const object of store.list({ bucket, key: prefix })) {
-    if (object.key.includes(`/${SHARD_TIMINGS_FOLDER}`)) continue;
+    if (object.key.includes(`/${SHARD_TIMINGS_FOLDER}`) || object.key.endsWith(`/${RUN_ACTUALS_NAME}`)) continue;
     const text = await store.readText({ bucket, key: object.key });
     const isPlanHeader = /(^|\/)plans\/[^/]+\.json$|\/plan\.json$/.test(object.key);
     outputs.set(object.key, isPlanHeader ? withoutCreatedAt(text) : text);

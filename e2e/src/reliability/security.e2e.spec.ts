@@ -79,6 +79,7 @@ describe('an untampered plan', () => {
       [
         `out/${planId}/files/x.txt`,
         `out/${planId}/files/y.txt`,
+        `out/${planId}/actuals.json`,
         `out/${planId}/result.json`,
         `out/${planId}/shards/shard-00000.tsv`,
         `out/${planId}/timings/shard-00000.json`,

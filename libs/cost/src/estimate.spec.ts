@@ -1,4 +1,4 @@
-import { DEFAULT_COMPUTE, estimateCost, formatCostEstimate, US_EAST_1_PRICES } from './estimate';
+import { actualCost, DEFAULT_COMPUTE, estimateCost, formatCostEstimate, US_EAST_1_PRICES } from './estimate';
 import { parsePriceFlags, parseThroughputFlag } from './flags';
 
 describe('estimateCost', () => {
@@ -42,5 +42,28 @@ describe('cost flags', () => {
     expect(parseThroughputFlag('60', 48)).toBe(60);
     expect(parseThroughputFlag(undefined, 48)).toBe(48);
     expect(() => parseThroughputFlag('0', 48)).toThrow('--throughput-per-vcpu');
+  });
+});
+
+describe('actualCost', () => {
+  it('prices what happened exactly as the estimate prices what it expects', () => {
+    const totals = { objects: 1000, bytes: 40 * 48e6 * 2 * 600, shards: 40 };
+    const estimate = estimateCost(totals);
+    // Every child took the counting time the estimate assumed (600 s), and the requests were the estimated ones.
+    const actual = actualCost({
+      ...totals,
+      requests: { plan: { list: estimate.requests.list - 1, put: 0 }, migrate: { list: 0, get: estimate.requests.get, put: estimate.requests.put }, merge: { list: 1, get: 0, put: 0 } },
+      childDurationsMs: Array(40).fill(600_000),
+    });
+    expect(actual.requests).toEqual(estimate.requests);
+    expect(actual.vcpuHours).toBeCloseTo(estimate.vcpuHours, 10);
+    expect(actual.memoryGbHours).toBeCloseTo(estimate.memoryGbHours, 10);
+    expect(actual.dollars.total).toBeCloseTo(estimate.dollars.total, 10);
+  });
+
+  it("bills a short child Fargate's minute and leaves out stages that recorded no requests", () => {
+    const actual = actualCost({ objects: 1, bytes: 1, shards: 1, requests: { merge: { list: 1, get: 2, put: 2 } }, childDurationsMs: [1] });
+    expect(actual.vcpuHours).toBeCloseTo((60 + 0.001) / 3600 * DEFAULT_COMPUTE.vcpusPerChild, 10);
+    expect(actual.requests).toEqual({ list: 1, get: 2, put: 2 });
   });
 });

@@ -125,6 +125,45 @@ export function estimateCost(totals: RunTotals, compute: ComputeAssumptions = DE
   };
 }
 
+/** What a run actually took, as merge reads it from the plan header and the shard timings. */
+export interface RunActuals {
+  readonly objects: number;
+  readonly bytes: number;
+  readonly shards: number;
+  /** Requests per stage, as each counted its own (retries not included); undefined when a stage did not record them. */
+  readonly requests: { readonly plan?: { list: number; put: number }; readonly migrate?: RequestCounts; readonly merge: RequestCounts };
+  /** Each migrate child's time from reading the plan to its result written, in milliseconds. */
+  readonly childDurationsMs: readonly number[];
+}
+
+export interface ActualCost {
+  readonly requests: RequestCounts;
+  readonly vcpuHours: number;
+  readonly memoryGbHours: number;
+  readonly dollars: { readonly compute: number; readonly requests: number; readonly total: number };
+}
+
+/**
+ * The same model as `estimateCost`, on what happened: each child is billed its measured time
+ * plus the same fixed overhead (start-up and image pull happen before the timing starts), at
+ * least a minute, at the same sizing and unit prices, so estimate and outcome compare line by line.
+ */
+export function actualCost(actuals: RunActuals, compute: ComputeAssumptions = DEFAULT_COMPUTE, prices: UnitPrices = US_EAST_1_PRICES): ActualCost {
+  const stages = [actuals.requests.plan, actuals.requests.migrate, actuals.requests.merge];
+  const requests: RequestCounts = {
+    list: stages.reduce((sum, stage) => sum + (stage?.list ?? 0), 0),
+    get: (actuals.requests.migrate?.get ?? 0) + actuals.requests.merge.get,
+    put: stages.reduce((sum, stage) => sum + (stage?.put ?? 0), 0),
+  };
+  let childSeconds = 0;
+  for (const durationMs of actuals.childDurationsMs) childSeconds += Math.max(MINIMUM_BILLED_SECONDS, durationMs / 1000 + compute.overheadSecondsPerChild);
+  const vcpuHours = (childSeconds / 3600) * compute.vcpusPerChild;
+  const memoryGbHours = ((childSeconds / 3600) * compute.memoryMiBPerChild) / MIB_PER_GB;
+  const computeDollars = vcpuHours * prices.vcpuHour + memoryGbHours * prices.gbHour;
+  const requestDollars = (requests.list * prices.listPer1000 + requests.put * prices.putPer1000 + requests.get * prices.getPer1000) / 1000;
+  return { requests, vcpuHours, memoryGbHours, dollars: { compute: computeDollars, requests: requestDollars, total: computeDollars + requestDollars } };
+}
+
 const money = (dollars: number) => `$${dollars < 10 ? dollars.toFixed(4) : dollars.toFixed(2)}`;
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 

@@ -1,3 +1,3 @@
-export { DEFAULT_COMPUTE, estimateCost, formatCostEstimate, US_EAST_1_PRICES } from './estimate';
-export type { ComputeAssumptions, CostEstimate, RequestCounts, RunTotals, UnitPrices } from './estimate';
+export { actualCost, DEFAULT_COMPUTE, estimateCost, formatCostEstimate, US_EAST_1_PRICES } from './estimate';
+export type { ActualCost, ComputeAssumptions, CostEstimate, RequestCounts, RunActuals, RunTotals, UnitPrices } from './estimate';
 export { parsePriceFlags, parseThroughputFlag, PRICE_FLAG_HELP } from './flags';

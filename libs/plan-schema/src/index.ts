@@ -45,6 +45,8 @@ export {
   planCopyLocation,
   resultsFolder,
   retryNumberOfIndexMap,
+  runActualsLocation,
+  RUN_ACTUALS_NAME,
   shardIndexOfResultKey,
   shardListLocation,
   shardListsFolderFor,
@@ -55,5 +57,6 @@ export {
   shardTimingLocation,
   shardTimingName,
   SHARD_TIMINGS_FOLDER,
+  shardTimingsFolder,
   sourceLocation,
 } from './layout';

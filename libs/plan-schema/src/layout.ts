@@ -13,12 +13,14 @@ import type { PlanHeader } from './schemas';
  *   <destination>/<plan id>/timings/shard-00042.json shard 42's start and duration (written by migrate after its counts)
  *   <destination>/<plan id>/files/<name>             per-file counts with --per-file
  *   <destination>/<plan id>/result.json  merge's result
+ *   <destination>/<plan id>/actuals.json what the run actually took (requests, vCPU-hours, dollars; written by merge, named by result.json)
  *   <destination>/<plan id>/retries/retry-3.json     the index map of retry 3 (wordbatch retry-failed)
  */
 export const PLAN_COPY_NAME = 'plan.json';
 export const SHARD_RESULTS_FOLDER = 'shards/';
 export const SHARD_TIMINGS_FOLDER = 'timings/';
 export const MERGE_RESULT_NAME = 'result.json';
+export const RUN_ACTUALS_NAME = 'actuals.json';
 
 function shardFileName(index: number, extension: string): string {
   return `shard-${String(index).padStart(5, '0')}.${extension}`;
@@ -78,6 +80,16 @@ export function perFileLocation(header: PlanHeader, name: string): S3Path {
 
 export function mergeResultLocation(header: PlanHeader): S3Path {
   return childPath(resultsFolder(header), MERGE_RESULT_NAME);
+}
+
+/** The run's actual figures: beside result.json, not in it, because they differ from run to run (see docs/performance.md). */
+export function runActualsLocation(header: PlanHeader): S3Path {
+  return childPath(resultsFolder(header), RUN_ACTUALS_NAME);
+}
+
+/** The folder of the shards' timings. */
+export function shardTimingsFolder(header: PlanHeader): S3Path {
+  return childPath(resultsFolder(header), SHARD_TIMINGS_FOLDER);
 }
 
 export function sourceLocation(header: PlanHeader, name: string): S3Path {

@@ -65,6 +65,8 @@ export const planHeaderSchema = z.strictObject({
   settings: planSettingsSchema,
   shardCount: z.number().int().min(1).max(MAX_SHARDS),
   totals: z.strictObject({ files: count, bytes: count }),
+  /** S3 requests plan made (its LISTs, and its PUTs: shard lists, the header's copy and the header), for the run's actual cost. */
+  requests: z.strictObject({ list: count, put: count }).optional(),
 });
 
 export const planItemSchema = z.strictObject({
@@ -155,6 +157,8 @@ export const shardTimingSchema = z.strictObject({
   durationMs: count,
   /** Worker threads that counted (0: the main thread did). */
   countingThreads: count,
+  /** S3 requests the child made up to its result's PUT (included), for the run's actual cost; the timing's own PUT is not in it. */
+  requests: z.strictObject({ list: count, get: count, put: count }).optional(),
 });
 
 /** A plan header as read: its URIs already parsed. */
