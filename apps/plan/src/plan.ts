@@ -145,7 +145,8 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     deps.signal,
   );
   // The header's copy and the header itself are the last two PUTs: counted before they are made.
-  const headerJson = formatPlanHeader({ ...header, requests: { list: deps.store.requests.list, put: deps.store.requests.put + 2 } });
+  const written: PlanHeader = { ...header, requests: { list: deps.store.requests.list, put: deps.store.requests.put + 2 } };
+  const headerJson = formatPlanHeader(written);
   await deps.store.put(planCopyLocation(header), headerJson, { signal: deps.signal, contentType: 'application/json' });
   // Last: a plan header that exists always has every shard list behind it.
   await deps.store.put(options.plan, headerJson, { signal: deps.signal, contentType: 'application/json' });
@@ -165,7 +166,7 @@ export async function runPlan(options: PlanOptions, deps: PlanDeps): Promise<Pla
     'Plan:Written',
   );
   const namedBy = input.kind === 'prefix' ? undefined : `${inputFlag(input)} ${inputUri(input)}`;
-  return { header, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, input: namedBy, durationMs };
+  return { header: written, plan: formatS3Path(options.plan), filteredOut, missing: missing.length, input: namedBy, durationMs };
 }
 
 /** Every object below `source`, in key order, listed side by side (--list-concurrency, --list-depth). */
