@@ -24,9 +24,10 @@ Usage:
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(14)}${command.summary}`).join('\n')}
 
-Common options (every command):
+Common options (every command; also before it, as in \`aws --profile NAME s3 ls\`):
   --endpoint-url URL, --region REGION, --profile NAME
-                the AWS CLI's: they set AWS_ENDPOINT_URL, AWS_REGION, AWS_PROFILE
+                the AWS CLI's, read as it reads them: the endpoint of every service the command
+                calls, the region, a profile of ~/.aws (its keys win over the environment's)
   --quiet       results and errors only
   -h, --help    help;  --version  the version (package version and commit)
 
