@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@wordbatch/cli';
 import { ExitCode, InputChangedError, UsageError } from '@wordbatch/errors';
+import { estimateCost, formatCostEstimate } from '@wordbatch/cost';
 import { generatedKeys, startListingServer, startLocalS3, type LocalS3 } from '@wordbatch/local-s3';
 import { parsePlanHeader, parseShardList } from '@wordbatch/plan-schema';
 import { parseS3Path } from '@wordbatch/s3-path';
@@ -98,6 +99,15 @@ describe('runPlan', () => {
     expect(summary.header.totals.files).toBe(2);
     expect(summary.filteredOut).toBe(2);
     expect(formatPlanSummary(summary)).toContain('files        2 (2 filtered out)');
+  });
+
+  it("states the run's estimated cost from the plan's own totals and LIST requests", async () => {
+    const summary = await runPlan(options(['--shards', '2'], 'costed'), deps());
+    const text = formatPlanSummary(summary);
+    const estimate = estimateCost({ objects: 4, bytes: 650, shards: 2, listRequests: summary.header.requests?.list });
+    expect(summary.header.requests?.list).toBeGreaterThan(0);
+    expect(text).toContain(formatCostEstimate(estimate).join('\n'));
+    expect(text).toMatch(/requests {5}LIST \d+, GET 11, PUT 7: \$/);
   });
 
   it('warns on stderr, without failing, when the source is empty or the patterns match nothing, and not otherwise', async () => {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { forEachConcurrent } from '@wordbatch/concurrency';
 import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
+import { estimateCost, formatCostEstimate } from '@wordbatch/cost';
 import { InputChangedError, UsageError } from '@wordbatch/errors';
 import { gatherNamedObjects, inputFlag, inputUri, missingObject, type NamedInput, type PlanInput } from '@wordbatch/plan-inputs';
 import {
@@ -243,6 +244,11 @@ export function formatPlanSummary(summary: PlanSummary): string {
     `  bytes        ${header.totals.bytes}`,
     `  shards       ${header.shardCount}`,
     `  plan         ${summary.plan}`,
+    // What the run will cost, from this plan's own totals and LISTs, at the default throughput and
+    // prices; `wordbatch submit --dry-run` states it again with --price and --throughput-per-vcpu.
+    ...formatCostEstimate(
+      estimateCost({ objects: header.totals.files, bytes: header.totals.bytes, shards: header.shardCount, listRequests: header.requests?.list }),
+    ),
     `Submit migrate with array size ${header.shardCount}${header.shardCount === 1 ? ' (a single job: Batch arrays start at 2)' : ''}.`,
   ];
   return `${lines.join('\n')}\n`;
