@@ -42,6 +42,7 @@ describe('parseS3Path', () => {
     ['s3://-bucket', /lowercase/],
     ['s3://a..b', /adjacent dots/],
     ['s3://192.168.1.1', /IP address/],
+    ['s3://10.0.10.10', /IP address/],
     ['s3://xn--bucket', /reserved/],
     ['s3://bucket-s3alias', /reserved/],
     ['s3://bucket--ol-s3', /reserved/],
