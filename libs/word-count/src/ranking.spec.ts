@@ -92,4 +92,18 @@ describe('rankWords', () => {
       }),
     );
   });
+
+  it('equals sorting then slicing when the vocabulary is much larger than top, so the heap keeps replacing its root', () => {
+    // Mostly distinct counts and a small top: every offer after the first few evicts the worst kept word.
+    const entry = fc.tuple(fc.string({ unit: fc.constantFrom('a', 'b', 'é', '𝐀'), maxLength: 3 }), fc.integer({ min: 1, max: 1000 }));
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 10, maxLength: 60 }), fc.integer({ min: 1, max: 4 }), (entries, top) => {
+        const counts = countsOf(entries);
+        const options = { ...NO_FILTER, top, minLength: 1 };
+        const everything = sortByCountThenWord(counts.entries()).filter(({ word }) => word !== '');
+        expect(rankWords(counts, options)).toEqual(everything.slice(0, top));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
