@@ -67,7 +67,9 @@ describe('rankWords', () => {
   it('returns nothing for top 0 and rejects a nonsensical top', () => {
     expect(rankWords(counts, { ...NO_FILTER, top: 0 })).toEqual([]);
     expect(() => rankWords(counts, { ...NO_FILTER, top: -1 })).toThrow(RangeError);
-    expect(() => rankWords(counts, { ...NO_FILTER, top: 2.5 })).toThrow(RangeError);
+    expect(() => rankWords(counts, { ...NO_FILTER, top: 2.5 })).toThrow(
+      new RangeError('top must be a non-negative integer or Infinity, got 2.5'),
+    );
   });
 
   it('equals filtering and sorting everything, then slicing', () => {
