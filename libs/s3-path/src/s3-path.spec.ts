@@ -61,6 +61,10 @@ describe('parseS3Path', () => {
     }
   });
 
+  it('names its error class, as messages printed with String(error) show it', () => {
+    expect(String(new S3PathError('x'))).toBe('S3PathError: x');
+  });
+
   it('rejects a key over 1024 bytes', () => {
     expect(() => parseS3Path(`s3://bkt/${'é'.repeat(513)}`)).toThrow(/1024 bytes/);
     expect(parseS3Path(`s3://bkt/${'a'.repeat(1024)}`).key).toHaveLength(1024);
