@@ -1,4 +1,4 @@
-import { BUILD_VERSION, nearestName } from '@wordbatch/cli';
+import { BUILD_VERSION, leadingAwsFlags, nearestName } from '@wordbatch/cli';
 import { STAGE_NAMES } from '@wordbatch/pipeline';
 
 /** The commands of `wordbatch`, in the order help lists them. */
@@ -57,18 +57,8 @@ export function isStageCommand(command: CommandName): command is (typeof STAGE_N
 export function chooseCommand(argv: readonly string[]): TopLevelAction {
   // `wordbatch --profile dev status …`, as `aws --profile dev s3 ls`: the AWS CLI's flags may come
   // before the command; the command takes them (they may stand anywhere among its own).
-  const leading: string[] = [];
-  let position = 0;
-  while (position < argv.length) {
-    const argument = argv[position];
-    if (argument === '--quiet' || /^--(endpoint-url|region|profile)=/.test(argument)) {
-      leading.push(argument);
-      position += 1;
-    } else if (/^--(endpoint-url|region|profile)$/.test(argument) && position + 1 < argv.length) {
-      leading.push(argument, argv[position + 1]);
-      position += 2;
-    } else break;
-  }
+  const position = leadingAwsFlags(argv);
+  const leading = argv.slice(0, position);
   if (leading.length > 0 && position < argv.length && !argv[position].startsWith('-')) {
     const chosen = chooseCommand(argv.slice(position));
     return chosen.kind === 'command' ? { ...chosen, argv: [...chosen.argv, ...leading] } : chosen;

@@ -23,6 +23,25 @@ const AWS_FLAG_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   profile: ['AWS_PROFILE'],
 };
 
+/** `--NAME VALUE` or `--NAME=VALUE` for the AWS CLI's flags that take a value. */
+const AWS_VALUE_FLAG = new RegExp(`^--(${Object.keys(AWS_FLAG_VARIABLES).join('|')})(?:=(.*))?$`);
+
+/**
+ * How many arguments at the start of `argv` are the AWS CLI's flags (with their values) and
+ * --quiet, which may stand before the command as in `aws --profile dev s3 ls`.
+ */
+export function leadingAwsFlags(argv: readonly string[]): number {
+  let position = 0;
+  while (position < argv.length) {
+    const argument = argv[position];
+    const match = AWS_VALUE_FLAG.exec(argument);
+    if (argument === '--quiet' || match?.[2] !== undefined) position += 1;
+    else if (match && position + 1 < argv.length) position += 2;
+    else break;
+  }
+  return position;
+}
+
 /** The credentials the SDK takes from the environment before any profile. */
 const ENVIRONMENT_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 
@@ -42,7 +61,7 @@ export function takeCommonFlags(argv: readonly string[], env: Env): CommonFlags 
     else if (argument === '--version') version = true;
     else if (argument === '--quiet') quiet = true;
     else {
-      const match = /^--(endpoint-url|region|profile)(?:=(.*))?$/.exec(argument);
+      const match = AWS_VALUE_FLAG.exec(argument);
       if (!match) {
         rest.push(argument);
         continue;

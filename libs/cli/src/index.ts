@@ -6,6 +6,6 @@ export type { Logger, LoggerOptions } from './logger';
 export { runStage } from './run-stage';
 export { megabytesPerSecond } from './throughput';
 export type { StageContext, StageIo, StageProgram } from './run-stage';
-export { LOG_LEVELS, takeCommonFlags } from './common-flags';
+export { leadingAwsFlags, LOG_LEVELS, takeCommonFlags } from './common-flags';
 export type { CommonFlags } from './common-flags';
 export { BUILD_VERSION } from './version';

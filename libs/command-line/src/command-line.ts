@@ -73,8 +73,8 @@ export const COMMON_FLAGS: readonly { readonly names: string; readonly help: str
   { names: '--version', help: 'print the version (package version and commit)' },
 ];
 
-/** Names runStage handles itself, so no definition may use them. */
-export const COMMON_FLAG_NAMES: readonly string[] = ['endpoint-url', 'region', 'profile', 'quiet', 'help', 'version'];
+/** Names runStage handles itself, so no definition may use them: the long names COMMON_FLAGS lists. */
+export const COMMON_FLAG_NAMES: readonly string[] = COMMON_FLAGS.flatMap(({ names }) => [...names.matchAll(/--([a-z-]+)/g)].map((match) => match[1]));
 
 /**
  * Parses `argv` against a command line: unknown flags (with the nearest known one suggested),
