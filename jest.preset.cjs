@@ -10,7 +10,13 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.base.json') }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
+  moduleNameMapper: {
+    // Mutation runs only (tools/mutation/run.mjs sets the variable): fewer runs per property.
+    ...(process.env.PROPERTY_RUNS_SCALE
+      ? { '^fast-check$': path.join(__dirname, 'tools/mutation/scaled-fast-check.cjs'), '^fast-check/unscaled$': require.resolve('fast-check') }
+      : {}),
+    ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
+  },
   testMatch: ['**/*.spec.ts'],
   // Generous, because CI runs two projects' suites at once on two cores: a test that is
   // slow under load should still pass, and one that hangs should still fail.

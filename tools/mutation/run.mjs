@@ -5,6 +5,28 @@
 // stay in the incremental file). Prints each lib's time; the scores and the surviving mutants
 // are in Stryker's own output and in tmp/mutation/<lib>/mutation.html.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+// Each property test runs this share of the runs its spec names (never fewer than 20), once per
+// mutant that its code covers: tools/mutation/scaled-fast-check.cjs, docs/testing.md.
+const PROPERTY_RUNS_SCALE = '0.1';
+
+/**
+ * Stryker writes the incremental file with the absolute paths of this checkout and of its
+ * sandbox (the project root, the stack traces of killing tests); the committed file must read
+ * the same from any clone, so they are made relative to the repository root.
+ */
+function relativizeIncrementalFile(lib) {
+  const file = `reports/mutation/${lib}/stryker-incremental.json`;
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  delete report.projectRoot;
+  const text = JSON.stringify(report, null, 2)
+    .replace(/(?<=[\s(])\/[^\s"'()]*\/tmp\/stryker-[A-Za-z0-9-]+\/sandbox-[A-Za-z0-9]+\//g, '')
+    .replace(/(?<=[\s(])\/[^\s"'()]*?\/(?=node_modules\/)/g, '')
+    .replaceAll(`${process.cwd()}/`, '');
+  writeFileSync(file, `${text}\n`);
+}
 
 const LIBS = ['s3-path', 'plan-schema', 'planner', 'word-count'];
 const VALUED = ['--mutate', '--concurrency'];
@@ -31,8 +53,14 @@ for (const lib of chosen.length > 0 ? chosen : LIBS) {
   const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...passed], {
     stdio: 'inherit',
     // The jest suites of some libs start the embedded S3 server, which needs the legacy provider.
-    env: { ...process.env, MUTATION_LIB: lib, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim() },
+    env: {
+      ...process.env,
+      MUTATION_LIB: lib,
+      PROPERTY_RUNS_SCALE,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim(),
+    },
   });
+  relativizeIncrementalFile(lib);
   console.log(`test:mutation: ${lib} took ${((Date.now() - started) / 1000).toFixed(0)} s (exit ${run.status})`);
   failed ||= run.status !== 0;
 }
