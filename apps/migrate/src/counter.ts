@@ -68,6 +68,6 @@ export interface ShardCounterOptions {
   readonly perFile: boolean;
   /** At most this many counting threads; below 2 the calling thread counts, as a worker would gain nothing. */
   readonly threads: number;
-  /** Starts one counting thread (in the bundle: `new Worker(__filename, { workerData })`). */
+  /** Starts one counting thread (in the bundle: count-worker-main.ts, bundled apart; see main.ts). */
   readonly spawn: (data: CountWorkerData) => CountWorkerHandle;
 }

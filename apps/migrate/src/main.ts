@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { renderHelp, runStage, type StageProgram } from '@wordbatch/cli';
 import type { PlanSettings } from '@wordbatch/plan-schema';
 import { MIGRATE_COMMAND, parseMigrateCommand, type MigrateOptions } from '@wordbatch/stage-commands';
+// The counting threads' code, bundled apart: a thread compiles that instead of this whole bundle.
+import countWorkerSource from 'bundled-source:./count-worker-main';
 
 const program: StageProgram<MigrateOptions> = {
   name: 'migrate',
@@ -13,25 +15,26 @@ const program: StageProgram<MigrateOptions> = {
     const { withObjectStore } = await import('@wordbatch/s3-store');
     const { formatMigrateSummary, runMigrate } = await import('./migrate');
     const { startShardCounter } = await import('./count-pool');
-    // Up to one counting thread per core; each runs this same file (the branch below).
+    // Up to one counting thread per core.
     const startCounting = ({ tokenizer, perFile }: PlanSettings) =>
-      startShardCounter({ tokenizer, perFile, threads: availableParallelism(), spawn: (data) => new Worker(__filename, { workerData: data }) });
+      startShardCounter({
+        tokenizer,
+        perFile,
+        threads: availableParallelism(),
+        spawn: (data) => new Worker(countWorkerSource, { eval: true, workerData: data }),
+      });
     const summary = await withObjectStore(env, (store) => runMigrate(options, { store, logger, signal, startCounting }));
     stdout.write(formatMigrateSummary(summary));
   },
 };
 
-if (isMainThread) {
-  const controller = new AbortController();
-  process.once('SIGTERM', () => controller.abort('SIGTERM'));
-  process.once('SIGINT', () => controller.abort('SIGINT'));
-  void runStage(program, {
-    argv: process.argv.slice(2),
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signal: controller.signal,
-  }).then((code) => process.exit(code));
-} else {
-  void import('./count-worker').then(({ startCountWorker }) => startCountWorker(parentPort, workerData));
-}
+const controller = new AbortController();
+process.once('SIGTERM', () => controller.abort('SIGTERM'));
+process.once('SIGINT', () => controller.abort('SIGINT'));
+void runStage(program, {
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+}).then((code) => process.exit(code));
