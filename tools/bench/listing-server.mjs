@@ -11,7 +11,8 @@ const server = await startListingServer({ bucket: 'bench', keys: generatedKeys(k
 process.stdout.write(`${JSON.stringify({ endpoint: server.endpoint, env: server.env })}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {
-  const { list, put, putBytes, maxInFlight } = server.counts;
-  process.stdout.write(`${JSON.stringify({ list, put, putBytes, maxInFlight })}\n`);
+  const { list, put, putBytes, maxInFlight, listMs, listSpanMs } = server.counts;
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ list, put, putBytes, maxInFlight, listsInFlightMean: listMs / listSpanMs, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
   void server.close().then(() => process.exit(0));
 });

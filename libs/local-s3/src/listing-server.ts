@@ -16,8 +16,13 @@ export interface ListingServer {
   readonly endpoint: string;
   /** The standard AWS environment that points a stage program at this server. */
   readonly env: Readonly<Record<string, string>>;
-  /** Requests answered so far, by kind, and the bytes of the PUT bodies received. */
-  readonly counts: { list: number; put: number; putBytes: number; inFlight: number; maxInFlight: number };
+  /**
+   * Requests answered so far, by kind, and the bytes of the PUT bodies received. `listMs` adds
+   * up every listing request's time from arrival to answer, and `listSpanMs` is the time from
+   * the first listing's arrival to the last one's answer: their ratio is how many listings
+   * were in flight on average.
+   */
+  readonly counts: { list: number; put: number; putBytes: number; inFlight: number; maxInFlight: number; listMs: number; listSpanMs: number };
   close(): Promise<void>;
 }
 
@@ -37,12 +42,22 @@ const LAST_MODIFIED = '2026-01-01T00:00:00.000Z';
  * Signatures are not checked.
  */
 export async function startListingServer(options: ListingServerOptions): Promise<ListingServer> {
-  const counts = { list: 0, put: 0, putBytes: 0, inFlight: 0, maxInFlight: 0 };
+  const counts = { list: 0, put: 0, putBytes: 0, inFlight: 0, maxInFlight: 0, listMs: 0, listSpanMs: 0 };
+  let firstListAt: number | undefined;
   const latencyMs = options.latencyMs ?? 0;
   const server = createServer((request, response) => {
     counts.inFlight++;
     counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
     response.once('close', () => counts.inFlight--);
+    if (request.method === 'GET') {
+      const arrived = performance.now();
+      firstListAt ??= arrived;
+      response.once('close', () => {
+        const answered = performance.now();
+        counts.listMs += answered - arrived;
+        counts.listSpanMs = answered - (firstListAt as number);
+      });
+    }
     const answer = () => handle(request, response, options, counts);
     if (latencyMs > 0) setTimeout(answer, latencyMs);
     else answer();

@@ -73,6 +73,26 @@ describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
     }
   });
 
+  it('keeps the requests in flight busy when folders hold more keys than may wait ahead of the reader', async () => {
+    // 100 leaf folders of 80 keys, pages of 40, and 800 objects allowed to wait ahead of the
+    // reader: ranges of hundreds of keys each (a page after another) would leave most of the
+    // 8 requests allowed idle. Pages are small and slow, so that CPU time does not decide it.
+    const keys = generatedKeys(8_000, { prefix: 'data/', foldersPerLevel: 10 });
+    const server = await startListingServer({ bucket, keys, latencyMs: 100, pageSize: 40 });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      const listed = await collect(store.listPages({ bucket, key: 'data/' }, { fanOut: { concurrency: 8, depth: 2, width: 16, maxBuffered: 800 } }));
+      expect(listed.map((object) => object.key)).toEqual(Array.from({ length: keys.count }, (_, index) => keys.keyAt(index)));
+      // On average at least 4 of the 8 allowed were in flight (about 2 with a few large ranges, 6 here when idle).
+      expect(server.counts.listMs / server.counts.listSpanMs).toBeGreaterThanOrEqual(4);
+      // The 200 sequential pages, the walk's first page and the 11 folders it opens, and nothing more.
+      expect(server.counts.list).toBe(200 + 1 + 11);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  });
+
   it('stops every request when the reader stops early', async () => {
     const server = await startListingServer({ bucket, keys: generatedKeys(5_000, { prefix: '', foldersPerLevel: 10 }), latencyMs: 5, pageSize: 50 });
     const store = new ObjectStore(createS3Client(server.env));
@@ -81,6 +101,8 @@ describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
         expect(page.length).toBeGreaterThan(0);
         break;
       }
+      // The server counts a request after its 5 ms latency: those sent before the stop are counted by then.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const afterStop = server.counts.list;
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(server.counts.list).toBe(afterStop);

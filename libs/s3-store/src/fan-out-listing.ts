@@ -65,13 +65,13 @@ type Part = { readonly objects: readonly ListedObject[] } | { readonly range: Ke
  * A listing that fits in one page is that page. Otherwise the folders below `prefix` are
  * walked with the `/` delimiter, a level at a time (each level's folders side by side), while
  * there are fewer than `width` parts and levels remain. The last level's folders are then
- * grouped into about `width` contiguous key ranges in proportion to how many folders each
- * node has; each range is one plain listing starting after its first folder's predecessor
- * and stopping at the next range's first folder, so objects between folders are covered too,
- * and a walk never costs more than one request per part beyond the sequential listing's pages.
- * Ranges are listed `concurrency` at a time and handed out in order; parts ahead of the one
- * being read stop after `maxBuffered` objects are waiting, so memory stays bounded when one
- * part is much larger than the rest.
+ * grouped into contiguous key ranges of about `keysPerRange` keys, by how many keys a folder
+ * held in the first page (see foldersPerRange); each range is one plain listing starting
+ * after its first folder's predecessor and stopping at the next range's first folder, so
+ * objects between folders are covered too, and a walk never costs more than one request per
+ * part beyond the sequential listing's pages. Ranges are listed `concurrency` at a time and
+ * handed out in order; parts ahead of the one being read stop after `maxBuffered` objects
+ * are waiting, so memory stays bounded when one part is much larger than the rest.
  */
 export async function* listFannedOut(
   listPage: ListPage,
@@ -93,12 +93,12 @@ export async function* listFannedOut(
     }
     return;
   }
-  const parts = await walk(listPage, prefix, options, signal);
+  const parts = await walk(listPage, prefix, first.objects, options, signal);
   yield* listInOrder(listPage, parts, options, signal);
 }
 
 /** The parts to list, in key order. */
-async function walk(listPage: ListPage, prefix: string, options: FanOutOptions, signal: AbortSignal): Promise<Part[]> {
+async function walk(listPage: ListPage, prefix: string, firstPage: readonly ListedObject[], options: FanOutOptions, signal: AbortSignal): Promise<Part[]> {
   let parts: Part[] = [{ range: { prefix }, open: true }];
   for (let level = 0; level < options.depth; level++) {
     const open = parts.filter((part): part is { range: KeyRange; open: true } => 'range' in part && part.open);
@@ -110,16 +110,47 @@ async function walk(listPage: ListPage, prefix: string, options: FanOutOptions, 
     const total = [...children.values()].reduce((sum, folder) => sum + folder.prefixes.length, 0);
     if (total === 0) break;
     const expand = total <= options.width;
+    const perRange = expand ? 1 : foldersPerRange(prefix, level + 1, firstPage, keysPerRange(options));
     parts = parts.flatMap((part): Part[] => {
       if (!('range' in part) || !part.open) return [part];
       const folder = children.get(part.range) as Folder;
-      if (!expand) return groupRanges(part.range.prefix, folder.prefixes, Math.round((options.width * folder.prefixes.length) / total));
+      if (perRange > 1) return groupRanges(part.range.prefix, folder.prefixes, Math.ceil(folder.prefixes.length / perRange));
+      // A folder a part: listed by its own prefix, a part ends where its keys do, without a request past them.
       if (folder.objects === undefined) return groupRanges(part.range.prefix, folder.prefixes, folder.prefixes.length);
       return interleave(folder.objects, folder.prefixes);
     });
     if (!expand) break;
   }
   return parts;
+}
+
+/**
+ * Keys a range should hold: small enough that every request in flight has a range to list
+ * while the ranges ahead of the reader wait within `maxBuffered` (a range's pages come one
+ * after another, so a few large ranges would list as slowly as one sequential listing).
+ */
+function keysPerRange(options: FanOutOptions): number {
+  return Math.max(1, Math.floor(options.maxBuffered / (2 * options.concurrency)));
+}
+
+/**
+ * How many folders `levels` below `prefix` make a range of about `keys` keys, judged from the
+ * first page of the plain listing: its keys spread over some of those folders, so it tells
+ * how many keys a folder holds where the listing begins. Folders larger than a page count as
+ * a page (one folder a range). A wrong guess only costs time: every range is listed exactly.
+ */
+function foldersPerRange(prefix: string, levels: number, firstPage: readonly ListedObject[], keys: number): number {
+  const folders = new Set<string>();
+  for (const object of firstPage) {
+    let cut = prefix.length;
+    for (let level = 0; level < levels && cut !== -1; level++) {
+      const slash = object.key.indexOf('/', cut);
+      cut = slash === -1 ? -1 : slash + 1;
+    }
+    folders.add(cut === -1 ? object.key : object.key.slice(0, cut));
+  }
+  const keysPerFolder = firstPage.length / Math.max(1, folders.size);
+  return Math.max(1, Math.floor(keys / keysPerFolder));
 }
 
 /** Runs `work` over `items`, `limit` at a time; stops starting more at the first failure, and rethrows it once all have stopped. */
