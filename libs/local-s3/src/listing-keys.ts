@@ -65,10 +65,12 @@ export function generatedKeys(count: number, options: GeneratedKeysOptions = {})
   };
 }
 
+/** Written into one buffer and read back as hex: four padded toString(16)s cost three times as much, at millions of keys a run. */
+const etagBytes = Buffer.alloc(16);
+
 function syntheticEtag(index: number): string {
-  let text = '';
-  for (let round = 1; round <= 4; round++) text += mix(index * 4 + round).toString(16).padStart(8, '0');
-  return text;
+  for (let round = 1; round <= 4; round++) etagBytes.writeUInt32BE(mix(index * 4 + round), 4 * (round - 1));
+  return etagBytes.toString('hex');
 }
 
 /** A cheap integer hash (murmur3's finalizer): the same figures on every run. */

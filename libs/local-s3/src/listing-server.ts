@@ -108,7 +108,7 @@ function error(response: ServerResponse, status: number, code: string, request: 
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-type Entry = { readonly kind: 'key'; readonly index: number } | { readonly kind: 'prefix'; readonly prefix: string };
+type Entry = { readonly kind: 'key'; readonly index: number; readonly key: string } | { readonly kind: 'prefix'; readonly prefix: string };
 
 /** One page of ListObjectsV2's answer for these query parameters. */
 export function listPage(bucket: string, keys: ListingKeys, query: URLSearchParams, pageSize = MAX_KEYS): string {
@@ -132,7 +132,7 @@ export function listPage(bucket: string, keys: ListingKeys, query: URLSearchPara
     if (!key.startsWith(prefix)) break;
     const cut = delimiter === '' ? -1 : key.indexOf(delimiter, prefix.length);
     if (cut === -1) {
-      entries.push({ kind: 'key', index: position });
+      entries.push({ kind: 'key', index: position, key });
       position++;
     } else {
       const common = key.slice(0, cut + delimiter.length);
@@ -154,13 +154,13 @@ export function listPage(bucket: string, keys: ListingKeys, query: URLSearchPara
   ];
   if (truncated) {
     const last = entries[entries.length - 1];
-    const next = last.kind === 'key' ? { after: keys.keyAt(last.index), isPrefix: false } : { after: last.prefix, isPrefix: true };
+    const next = last.kind === 'key' ? { after: last.key, isPrefix: false } : { after: last.prefix, isPrefix: true };
     parts.push(`<NextContinuationToken>${Buffer.from(JSON.stringify(next)).toString('base64url')}</NextContinuationToken>`);
   }
   for (const entry of entries) {
     if (entry.kind === 'key') {
       parts.push(
-        `<Contents><Key>${text(keys.keyAt(entry.index))}</Key><LastModified>${LAST_MODIFIED}</LastModified>` +
+        `<Contents><Key>${text(entry.key)}</Key><LastModified>${LAST_MODIFIED}</LastModified>` +
           `<ETag>&quot;${keys.etagAt(entry.index)}&quot;</ETag><Size>${keys.sizeAt(entry.index)}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
       );
     }
@@ -178,7 +178,8 @@ function pastKey(keys: ListingKeys, key: string): number {
 
 /** As S3 escapes with `encoding-type=url`: percent-encoded UTF-8, a space as `+`. */
 function urlEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+  const encoded = encodeURIComponent(value);
+  return encoded.includes('%20') ? encoded.replace(/%20/g, '+') : encoded;
 }
 
 function escapeXml(value: string): string {

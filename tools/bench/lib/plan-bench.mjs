@@ -58,6 +58,8 @@ export async function planOverListing(dist, { keys, latencyMs, listConcurrency }
     puts: counts.put,
     putMegabytes: counts.putBytes / 1e6,
     maxListingsInFlight: counts.maxInFlight,
+    meanListingsInFlight: counts.listsInFlightMean,
+    endpointCpuMs: counts.cpuMs,
     keysPerSecond: keys / (run.wallMs / 1000),
   };
 }
