@@ -107,7 +107,7 @@ export class DirectGet {
    * reason GETs do: at ten million keys the SDK's per-request and XML costs were most of
    * plan's CPU (list-page-xml.ts reads the answer).
    */
-  async listBucket(bucket: string, query: string, signal?: AbortSignal): Promise<string | undefined> {
+  async listBucket(bucket: string, query: string, signal?: AbortSignal): Promise<Buffer | undefined> {
     const endpoint = await this.endpointOf(bucket);
     if (endpoint === undefined) return undefined;
     const maxAttempts = await this.client.config.maxAttempts();
@@ -116,7 +116,7 @@ export class DirectGet {
     return retrying(
       maxAttempts,
       async (attempt) =>
-        readText(await paced(sendRate, signal, () => this.requestOnce(endpoint, bucketPath, query, { signal }, `attempt=${attempt}; max=${maxAttempts}`))),
+        readBody(await paced(sendRate, signal, () => this.requestOnce(endpoint, bucketPath, query, { signal }, `attempt=${attempt}; max=${maxAttempts}`))),
       retryDelay,
       signal,
     );
@@ -273,10 +273,10 @@ function retryDelay(error: unknown, retry: number): number | undefined {
 }
 
 /** A successful answer's whole body, as text. */
-async function readText(response: IncomingMessage): Promise<string> {
+async function readBody(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function isRetryable(error: unknown): boolean {

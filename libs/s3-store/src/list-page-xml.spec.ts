@@ -26,11 +26,16 @@ async function sdkReading(body: Buffer) {
   }
 }
 
-/** Both readings of the same bytes; the fast one must take the page (`taken`) or decline it. */
+/**
+ * Both readings of the same bytes; the fast one may take the page or decline it. `inPieces`:
+ * the fast reading of the body cut into pieces of sizes from 1 byte (a cut after every element
+ * it may cut at) to the page's length.
+ */
 async function bothReadings(xml: string) {
   const body = Buffer.from(xml, 'utf8');
-  const fast = parseListPageXml(body.toString('utf8'));
-  return { fast, sdk: await sdkReading(body) };
+  const inPieces = [];
+  for (let pieceBytes = 1; pieceBytes < body.length; pieceBytes += Math.max(1, Math.floor(pieceBytes / 2))) inPieces.push(parseListPageXml(body, pieceBytes));
+  return { fast: parseListPageXml(body), inPieces, sdk: await sdkReading(body) };
 }
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -98,7 +103,8 @@ describe('parseListPageXml against the SDK deserializer', () => {
           spec.encodingType === 'url'
             ? { ...spec, objects: spec.objects.map((entry) => ({ ...entry, key: urlEncoded(entry.key) })), prefixes: spec.prefixes.map(urlEncoded) }
             : spec;
-        const { fast, sdk } = await bothReadings(s3Page(encoded));
+        const { fast, inPieces, sdk } = await bothReadings(s3Page(encoded));
+        for (const reading of inPieces) expect(reading).toEqual(fast);
         // S3 itself never sends these raw (it escapes them in keys with encoding-type=url); the SDK reads such pages.
         // eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids are the point
         const notXml = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(s3Page(encoded));
@@ -121,7 +127,8 @@ describe('parseListPageXml against the SDK deserializer', () => {
     ['a page without optional fields', '<ListBucketResult><Contents><Key>k</Key></Contents></ListBucketResult>'],
     ['an empty token', '<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken></NextContinuationToken></ListBucketResult>'],
   ])('reads %s as the SDK does', async (_, xml) => {
-    const { fast, sdk } = await bothReadings(xml);
+    const { fast, inPieces, sdk } = await bothReadings(xml);
+    for (const reading of inPieces) expect(reading).toEqual(fast);
     expect(fast).toBeDefined();
     expect(fast).toEqual(sdk);
   });
@@ -138,8 +145,31 @@ describe('parseListPageXml against the SDK deserializer', () => {
     ['a size that is not a whole number', '<ListBucketResult><Contents><Key>a</Key><Size>1.5</Size></Contents></ListBucketResult>'],
     ['spaces between elements', '<ListBucketResult> <Contents> <Key>a</Key> </Contents> </ListBucketResult>'],
     ['another root', '<Error><Code>InternalError</Code></Error>'],
-  ])('declines %s, which the SDK then reads', async (_, xml) => {
-    expect(parseListPageXml(xml)).toBeUndefined();
+    // The SDK refuses these two (more than one root).
+    ['a Contents after the root', '<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult><Contents><Key>b</Key></Contents>'],
+    ['a Contents before the root', '<Contents><Key>a</Key></Contents><ListBucketResult><Contents><Key>b</Key></Contents></ListBucketResult>'],
+  ])('declines %s, whole and in pieces, which the SDK then reads', async (_, xml) => {
+    const body = Buffer.from(xml);
+    for (let pieceBytes = 1; pieceBytes <= body.length; pieceBytes++) expect(parseListPageXml(body, pieceBytes)).toBeUndefined();
+  });
+
+  it('reads a Contents inside another element as the SDK does, or declines it where a cut falls inside that element', async () => {
+    const xml = '<ListBucketResult><Other><Contents><Key>a</Key></Contents><Key>b</Key></Other><Contents><Key>c</Key></Contents></ListBucketResult>';
+    const { fast, inPieces, sdk } = await bothReadings(xml);
+    expect(fast).toEqual(sdk);
+    for (const reading of inPieces) if (reading !== undefined) expect(reading).toEqual(sdk);
+    expect(inPieces[0]).toBeUndefined();
+  });
+
+  it('reads a page of 1,000 keys (about 230 KB, several pieces) as the SDK does', async () => {
+    const objects = Array.from({ length: 1_000 }, (_, index) => ({ key: `data%2Fd${index % 7}%2Fpart-${String(index).padStart(6, '0')}.txt`, size: index * 37, etag: `"${String(index).padStart(32, 'a')}"`, extras: EXTRAS }));
+    const xml = s3Page({ objects, prefixes: ['p%2F'], truncated: true, token: 'next', encodingType: 'url', indent: '\n' });
+    expect(xml.length).toBeGreaterThan(3 * 64 * 1024);
+    const body = Buffer.from(xml);
+    const fast = parseListPageXml(body);
+    expect(fast?.contents).toHaveLength(1_000);
+    expect(fast).toEqual(await sdkReading(body));
+    expect(parseListPageXml(body, Number.MAX_SAFE_INTEGER)).toEqual(fast);
   });
 });
 

@@ -112,8 +112,8 @@ export class ObjectStore {
   private pageLister(bucket: string): ListPage {
     return async (request, signal) => {
       this.requests.list++;
-      const xml = await this.direct.listBucket(bucket, listObjectsV2Query(request), signal);
-      const page = xml === undefined ? undefined : parseListPageXml(xml);
+      const body = await this.direct.listBucket(bucket, listObjectsV2Query(request), signal);
+      const page = body === undefined ? undefined : parseListPageXml(body);
       return listResponseOf(page ?? (await this.sdkListPage(bucket, request, signal)));
     };
   }
