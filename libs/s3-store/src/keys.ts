@@ -45,5 +45,6 @@ export function decodeListedKey(text: string, encodingType: string | undefined):
  * Throws URIError on a malformed escape.
  */
 export function decodeUrlEncodedKey(text: string): string {
+  if (!text.includes('+')) return decodeURIComponent(text);
   return decodeURIComponent(text.replace(/\+/g, ' '));
 }

@@ -166,9 +166,9 @@ function readTopLevel(xml: string, position: number, end: number, page: PageFiel
         break;
       }
       case 'CommonPrefixes': {
-        const fields = leafFields(xml, element.innerStart, element.innerEnd, ['Prefix']);
+        const fields = leafFields(xml, element.innerStart, element.innerEnd, PREFIX_FIELDS);
         if (fields === undefined) return false;
-        const prefix = fields.get('Prefix');
+        const [prefix] = fields;
         if (prefix !== undefined) page.commonPrefixes.push(prefix);
         break;
       }
@@ -203,31 +203,58 @@ interface Element {
 /** The element whose `<` is at `open`: S3's elements never nest one of the same name, so its end is the next closing tag of its name. */
 function readElement(xml: string, open: number, limit: number): Element | undefined {
   const nameEnd = xml.indexOf('>', open);
-  if (nameEnd < 0 || nameEnd >= limit) return undefined;
+  if (nameEnd < 0 || nameEnd >= limit || !isElementName(xml, open + 1, nameEnd)) return undefined;
   const name = xml.slice(open + 1, nameEnd);
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) return undefined;
-  const close = `</${name}>`;
+  const close = closingTag(name);
   const innerEnd = xml.indexOf(close, nameEnd + 1);
   if (innerEnd < 0 || innerEnd >= limit) return undefined;
   return { name, innerStart: nameEnd + 1, innerEnd, end: innerEnd + close.length };
 }
 
+/** Whether the text from `start` to `end` is an ASCII letter and then letters and digits (every name S3 writes). */
+function isElementName(xml: string, start: number, end: number): boolean {
+  if (start >= end) return false;
+  for (let index = start; index < end; index++) {
+    const code = xml.charCodeAt(index);
+    const lowerCase = code | 0x20; // an ASCII letter in lower case; nothing else becomes one
+    const letter = lowerCase >= 0x61 && lowerCase <= 0x7a;
+    const digit = code >= 0x30 && code <= 0x39;
+    if (!letter && !(digit && index > start)) return false;
+  }
+  return true;
+}
+
+/** `</name>` for each name met: a page repeats a dozen names thousands of times. */
+const closingTags = new Map<string, string>();
+function closingTag(name: string): string {
+  let tag = closingTags.get(name);
+  if (tag === undefined) {
+    tag = `</${name}>`;
+    if (closingTags.size < 64) closingTags.set(name, tag);
+  }
+  return tag;
+}
+
+const CONTENTS_FIELDS = ['Key', 'Size', 'ETag'];
+const PREFIX_FIELDS = ['Prefix'];
+
 /** One `<Contents>`: its Key, Size and ETag; undefined when it is not in S3's shape. */
 function readContents(xml: string, start: number, end: number): RawListedObject | undefined {
-  const fields = leafFields(xml, start, end, ['Key', 'Size', 'ETag']);
+  const fields = leafFields(xml, start, end, CONTENTS_FIELDS);
   if (fields === undefined) return undefined;
-  const sizeText = fields.get('Size');
+  const [key, sizeText, etag] = fields;
   if (sizeText !== undefined && !SIZE.test(sizeText)) return undefined;
-  return { key: fields.get('Key'), size: sizeText === undefined ? undefined : Number(sizeText), etag: fields.get('ETag') };
+  return { key, size: sizeText === undefined ? undefined : Number(sizeText), etag };
 }
 
 /**
- * The texts of the `wanted` children of the element between `start` and `end`, read child by
- * child; undefined when a wanted child comes twice (the SDK would make a list) or holds
- * markup, or text stands between the children (the SDK would then read the element as that text).
+ * The texts of the `wanted` children of the element between `start` and `end` (in `wanted`'s
+ * order, undefined for a child not there), read child by child; undefined when a wanted
+ * child comes twice (the SDK would make a list) or holds markup, or text stands between the
+ * children (the SDK would then read the element as that text).
  */
-function leafFields(xml: string, start: number, end: number, wanted: readonly string[]): Map<string, string> | undefined {
-  const fields = new Map<string, string>();
+function leafFields(xml: string, start: number, end: number, wanted: readonly string[]): (string | undefined)[] | undefined {
+  const fields: (string | undefined)[] = wanted.map(() => undefined);
   let position = start;
   for (;;) {
     const open = xml.indexOf('<', position);
@@ -236,11 +263,12 @@ function leafFields(xml: string, start: number, end: number, wanted: readonly st
     const element = readElement(xml, open, end);
     if (element === undefined) return undefined;
     position = element.end;
-    if (!wanted.includes(element.name)) continue;
-    if (fields.has(element.name)) return undefined;
+    const field = wanted.indexOf(element.name);
+    if (field === -1) continue;
+    if (fields[field] !== undefined) return undefined;
     const markup = xml.indexOf('<', element.innerStart);
     if (markup < element.innerEnd) return undefined;
-    fields.set(element.name, textOf(xml, element.innerStart, element.innerEnd));
+    fields[field] = textOf(xml, element.innerStart, element.innerEnd);
   }
   return isIgnorableGap(xml, position, end) ? fields : undefined;
 }
@@ -248,6 +276,9 @@ function leafFields(xml: string, start: number, end: number, wanted: readonly st
 /** Element text as the SDK's XML reader gives it: entities replaced; whitespace holding a line feed is empty. */
 function textOf(xml: string, start: number, end: number): string {
   let text = xml.slice(start, end);
+  const first = text.charCodeAt(0);
+  // Text that starts with a visible ASCII character is not whitespace (the common case: keys, sizes, tags).
+  if (first > 0x20 && first < 0x7f && !text.includes('&')) return text;
   if (text.includes('&')) text = text.replace(/&(?:amp|lt|gt|quot|apos);/g, (entity) => ENTITIES[entity]);
   if (text.trim() === '' && text.includes('\n')) return '';
   return text;
