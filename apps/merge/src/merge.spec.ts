@@ -129,7 +129,15 @@ describe('runMerge', () => {
     // Each child billed its time plus a minute's overhead, on 2 vCPUs: (150 s + 240 s) x 2 / 3600.
     expect(actuals.vcpuHours).toBeCloseTo((390 * 2) / 3600, 10);
     expect(actuals.dollars.total).toBeCloseTo(actuals.dollars.compute + actuals.dollars.requests, 12);
-    expect(actuals.pricedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(actuals.prices.pricedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Priced as the estimate was, with --price over the published prices.
+    const repriced = new ObjectStore(createS3Client(server.env));
+    await runMerge(parseMergeOptions(['--source', `s3://${DST}/out-full/`, '--price', 'vcpu-hour=1', '--price', 'gb-hour=0']), { ...deps(), store: repriced });
+    repriced.destroy();
+    const priced = JSON.parse(await store.readText({ bucket: DST, key: 'out-full/full/actuals.json' }));
+    expect(priced.vcpuHours).toBeCloseTo(actuals.vcpuHours, 10);
+    expect(priced.dollars.compute).toBeCloseTo(actuals.vcpuHours, 10);
+    expect(priced.prices).toMatchObject({ vcpuHour: 1, gbHour: 0, source: expect.stringContaining('--price') });
   });
 
   it('honours --top, --min-length, --min-count and an empty stop list', async () => {

@@ -1,6 +1,6 @@
 import { type Logger, megabytesPerSecond } from '@wordbatch/cli';
 import { forEachConcurrent } from '@wordbatch/concurrency';
-import { actualCost, US_EAST_1_PRICES, type ActualCost, type RunActuals } from '@wordbatch/cost';
+import { actualCost, DEFAULT_COMPUTE, parsePriceFlags, type ActualCost, type RunActuals, type UnitPrices } from '@wordbatch/cost';
 import { IncompleteResultsError } from '@wordbatch/errors';
 import {
   mergeResultLocation,
@@ -80,7 +80,8 @@ export interface RunActualsDocument extends RunActuals, Omit<ActualCost, 'reques
   readonly planId: string;
   /** Shards whose timing was read (a shard without one, e.g. from an older migrate, is missing from the compute figures). */
   readonly shardTimings: number;
-  readonly pricedOn: string;
+  /** The unit prices of `dollars` (--price over the published ones), with their date and source. */
+  readonly prices: UnitPrices;
 }
 
 export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<MergeResult> {
@@ -149,7 +150,7 @@ export async function runMerge(options: MergeOptions, deps: MergeDeps): Promise<
     result: formatS3Path(location),
     actuals: formatS3Path(actualsLocation),
   };
-  const actuals = await readRunActuals(deps, header, { files, bytes });
+  const actuals = await readRunActuals(deps, header, { files, bytes }, parsePriceFlags(options.price ?? []));
   await deps.store.put(actualsLocation, `${JSON.stringify(actuals, null, 2)}\n`, { signal: deps.signal, contentType: 'application/json' });
   await deps.store.put(location, `${JSON.stringify(result, null, 2)}\n`, {
     signal: deps.signal,
@@ -184,7 +185,7 @@ const TIMING_READS = 32;
  * merge's own (its last two PUTs, actuals.json and result.json, included), and the migrate
  * fleet's vCPU- and GB-hours from the timings, priced as the estimate prices them.
  */
-async function readRunActuals(deps: MergeDeps, header: PlanHeader, totals: { files: number; bytes: number }): Promise<RunActualsDocument> {
+async function readRunActuals(deps: MergeDeps, header: PlanHeader, totals: { files: number; bytes: number }, prices: UnitPrices): Promise<RunActualsDocument> {
   const timingKeys: S3Path[] = [];
   for await (const object of deps.store.list(shardTimingsFolder(header), deps.signal)) {
     if (object.key.endsWith('.json')) timingKeys.push({ bucket: header.destination.bucket, key: object.key });
@@ -225,7 +226,7 @@ async function readRunActuals(deps: MergeDeps, header: PlanHeader, totals: { fil
     },
     childDurationsMs,
   };
-  const { requests: totalRequests, ...cost } = actualCost(runActuals);
+  const { requests: totalRequests, ...cost } = actualCost(runActuals, DEFAULT_COMPUTE, prices);
   return {
     kind: 'wordbatch-run-actuals',
     planId: header.id,
@@ -233,7 +234,7 @@ async function readRunActuals(deps: MergeDeps, header: PlanHeader, totals: { fil
     shardTimings: childDurationsMs.length,
     totalRequests,
     ...cost,
-    pricedOn: US_EAST_1_PRICES.pricedOn,
+    prices,
   };
 }
 

@@ -160,7 +160,9 @@ export const flag = {
   choice: <C extends string>(choices: readonly C[], options: Common & { default: C }) => single(choiceKind(choices), options),
   optionalChoice: <C extends string>(choices: readonly C[], options: Common) => single(choiceKind(choices), options),
   text: (placeholder: string, options: Common & { check?: (text: string, flag: string) => void }) => single(textKind(placeholder, options.check), options),
-  texts: (placeholder: string, options: Common & { check?: (text: string, flag: string) => void }) => repeatable(textKind(placeholder, options.check), options),
+  /** `sample`: a value `check` accepts, when it refuses the generic one. */
+  texts: (placeholder: string, options: Common & { check?: (text: string, flag: string) => void; sample?: string }) =>
+    repeatable(textKind(placeholder, options.check, options.sample), options),
   s3Uris: (options: Common) => repeatable(s3UriKind, options),
   wordSet: (options: Common & { default: ReadonlySet<string>; defaultText: string }) => single(wordSetKind, options),
   /** A flag without a value: false unless given. */

@@ -10,7 +10,7 @@ const PRICE_NAMES = {
   'get-1000': 'getPer1000',
 } as const satisfies Record<string, keyof UnitPrices>;
 
-export const PRICE_FLAG_HELP = `--price NAME=DOLLARS  a unit price for the cost estimate (repeatable): ${Object.keys(PRICE_NAMES).join(', ')}`;
+export const PRICE_FLAG_HELP = `a unit price for the cost estimate and the run's actual cost (repeatable): ${Object.keys(PRICE_NAMES).join(', ')}`;
 
 /** The default prices with `--price` values over them; a price given makes the source "given prices". */
 export function parsePriceFlags(values: readonly string[]): UnitPrices {

@@ -1,4 +1,5 @@
 import { flag, formatCommandLine, parseCommandLine, type CommandLine, type FlagValues } from '@wordbatch/command-line';
+import { parsePriceFlags, PRICE_FLAG_HELP } from '@wordbatch/cost';
 import { STAGE_ENVIRONMENT } from './environment';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
@@ -23,6 +24,8 @@ export const MERGE_FLAGS = {
   stopwords: flag.wordSet({ help: 'comma-separated words to leave out ("" keeps all)', default: DEFAULT_STOPWORDS, defaultText: 'and,the' }),
   format: flag.choice(OUTPUT_FORMATS, { help: 'what stdout carries: a table, JSON (the whole result) or CSV', default: 'table', aliases: ['output'] }),
   allowPartial: flag.switch({ help: 'merge what is there when shard results are missing, and say so' }),
+  // merge prices the run's actuals (actuals.json); submit prices its estimate with the same values and passes them on.
+  price: flag.texts('NAME=DOLLARS', { help: PRICE_FLAG_HELP, check: (text) => parsePriceFlags([text]), sample: 'vcpu-hour=0.05' }),
 } as const;
 
 export type MergeFlagValues = FlagValues<typeof MERGE_FLAGS>;
@@ -40,7 +43,8 @@ export const MERGE_COMMAND: CommandLine<typeof MERGE_FLAGS> = {
     'wordbatch merge --destination s3://results/out/ --plan s3://results/plans/books.json --top 20 --format json',
     'wordbatch merge --destination s3://results/out/ --stopwords "" --min-length 1 --min-count 1 --format csv',
   ],
-  epilogue: `Also writes the full result to <destination>/<plan id>/result.json.
+  epilogue: `Also writes the full result to <destination>/<plan id>/result.json, and what the run took
+(objects, requests, vCPU- and GB-hours, dollars at --price) to <destination>/<plan id>/actuals.json.
 A plan with no files, or filters that keep no word, print an empty ranking (a table with no rows,
 [] in JSON, the header line in CSV) and totals of 0; the exit code is 0.
 Exit codes: 0 ok, 2 bad usage (or several plans without --plan), 3 nothing to merge, 4 access denied,

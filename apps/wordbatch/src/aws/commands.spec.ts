@@ -314,7 +314,10 @@ describe('wordbatch submit --dry-run, cost estimate', () => {
     expect(stderr).toContain('Estimated cost');
     expect(stderr).toContain('GET 9');
     expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(0);
-    const quiet = await run(submitCommand, [...args, '--quiet'], {}, s3.env);
+    // The prices reach merge, which prices the run's actuals with them.
+    const mergeRequest = JSON.parse(stdout).find((request: { jobName: string }) => request.jobName === 'b-merge');
+    expect(mergeRequest.containerOverrides.command).toEqual(expect.arrayContaining(['--price', 'get-1000=1']));
+    const quiet = await run(submitCommand, [...args, '--price', 'get-1000=1', '--quiet'], {}, s3.env);
     expect([quiet.code, quiet.stderr, quiet.stdout]).toEqual([ExitCode.Ok, '', stdout]);
   });
 

@@ -15,7 +15,7 @@ import {
 } from '@wordbatch/pipeline';
 import { asFolder, formatS3Path, type S3Path } from '@wordbatch/s3-path';
 import { AWS_ENVIRONMENT, LOG_ENVIRONMENT, MERGE_FLAGS, MIGRATE_FLAGS, PLAN_FLAGS } from '@wordbatch/stage-commands';
-import { DEFAULT_COMPUTE, parsePriceFlags, parseThroughputFlag, PRICE_FLAG_HELP, type ComputeAssumptions, type UnitPrices } from '@wordbatch/cost';
+import { DEFAULT_COMPUTE, parsePriceFlags, parseThroughputFlag, type ComputeAssumptions, type UnitPrices } from '@wordbatch/cost';
 import { parseShareIdentifier, type TargetFlags } from './target';
 
 /** What `submit` submits: the whole run, or one stage of it (the seed's workflow). */
@@ -49,7 +49,6 @@ const TARGET_FLAGS = {
     help: `MB/s migrate counts per vCPU, for --dry-run's cost estimate (default ${DEFAULT_COMPUTE.megabytesPerSecondPerVcpu}, as npm run bench measures)`,
     check: (text) => parseThroughputFlag(text, DEFAULT_COMPUTE.megabytesPerSecondPerVcpu),
   }),
-  price: flag.texts('NAME=DOLLARS', { help: PRICE_FLAG_HELP.replace(/^--price NAME=DOLLARS\s+/, ''), check: (text) => parsePriceFlags([text]) }),
   name: flag.text('NAME', {
     help: 'names the run, its jobs (NAME-plan, ...) and its plan (default: the --plan file name, else run-YYYYMMDD-HHMMSS in UTC)',
     check: (text, flagText) => {
@@ -82,11 +81,13 @@ const PIPELINE_FLAGS = {
   ...TARGET_FLAGS,
   ...DEFINITION_FLAGS,
 } as const;
-const PLAN_SCOPE_FLAGS = { ...PLAN_FLAGS_FOR_SUBMIT, ...TARGET_FLAGS, planJobDefinition: DEFINITION_FLAGS.planJobDefinition, ...DEPENDS_ON } as const;
+// merge's --price (the whole run's and merge's own come from MERGE_FLAGS): the estimate of --dry-run uses it.
+const PLAN_SCOPE_FLAGS = { ...PLAN_FLAGS_FOR_SUBMIT, ...TARGET_FLAGS, price: MERGE_FLAGS.price, planJobDefinition: DEFINITION_FLAGS.planJobDefinition, ...DEPENDS_ON } as const;
 const MIGRATE_SCOPE_FLAGS = {
   ...MIGRATE_FLAGS_FOR_SUBMIT,
   shards: flag.required(PLAN_FLAGS.shards),
   ...TARGET_FLAGS,
+  price: MERGE_FLAGS.price,
   migrateJobDefinition: DEFINITION_FLAGS.migrateJobDefinition,
   ...DEPENDS_ON,
 } as const;
@@ -206,7 +207,7 @@ export function parseSubmitOptions(argv: readonly string[]): SubmitOptions {
     scope === 'pipeline'
       ? parseCommandLine(SUBMIT_COMMAND, argv)
       : (parseCommandLine(SUBMIT_SCOPE_COMMANDS[scope] as unknown as CommandLine<FlagSet>, argv.slice(1)) as AnySubmitValues);
-  const { name, queue, infraOutputs, jobDefinitionPrefix, shareIdentifier, dryRun, wait, interval, dependsOn, shards: shardCount, throughputPerVcpu, price, ...stageFlags } = values;
+  const { name, queue, infraOutputs, jobDefinitionPrefix, shareIdentifier, dryRun, wait, interval, dependsOn, shards: shardCount, throughputPerVcpu, ...stageFlags } = values;
   return {
     scope,
     name,
@@ -225,7 +226,7 @@ export function parseSubmitOptions(argv: readonly string[]): SubmitOptions {
         vcpusPerChild: STAGES.migrate.vcpus,
         memoryMiBPerChild: STAGES.migrate.memoryMiB,
       },
-      prices: parsePriceFlags(price ?? []),
+      prices: parsePriceFlags(stageFlags.price ?? []),
     },
     target: {
       queue,
