@@ -86,10 +86,21 @@ describe('assignShards', () => {
     return shardOf;
   }
 
+  /**
+   * Weights at the radix sort's digit edges (it sorts 16 bits at a time, as many passes as the
+   * largest weight needs): a largest weight of exactly 1, 2^16 or 2^32 needs its last pass,
+   * which a uniform draw almost never shows.
+   */
+  const digitEdge = fc.constantFrom(0, 1, 2, 0xffff, 0x10000, 0x10001, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1);
+  const sizes = fc.oneof(
+    fc.array(fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.integer({ min: 0, max: 5 * 2 ** 40 }), digitEdge), { maxLength: 400 }),
+    fc.array(fc.oneof(fc.integer({ min: 0, max: 2 }), digitEdge), { maxLength: 40 }),
+  );
+
   it('puts every item where the largest-first rule says, up to sizes of terabytes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.integer({ min: 0, max: 5 * 2 ** 40 })), { maxLength: 400 }),
+        sizes,
         fc.integer({ min: 1, max: 40 }),
         (sizes, shardCount) => {
           const assignment = assignShards({ length: sizes.length, sizeAt: (index) => sizes[index] }, shardCount);
@@ -103,6 +114,14 @@ describe('assignShards', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('holds shard indices above 65,535 (more shards than a 16-bit index can name)', () => {
+    const shardCount = 0x10000 + 2;
+    const assignment = assignShards({ length: shardCount, sizeAt: () => 1 }, shardCount);
+    expect(Array.from(assignment.starts.subarray(shardCount - 3))).toEqual([shardCount - 3, shardCount - 2, shardCount - 1, shardCount]);
+    expect(assignment.order[shardCount - 1]).toBe(shardCount - 1);
+    expect(assignment.bytes[shardCount - 1]).toBe(1);
   });
 
   it('balances by weight (a compressed object weighs 4x) while each shard reports its stored bytes', () => {
