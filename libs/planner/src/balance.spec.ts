@@ -55,6 +55,7 @@ describe('balanceShards', () => {
 
   it('rejects a bad count', () => {
     expect(() => balanceShards([], 0)).toThrow(RangeError);
+    expect(() => balanceShards([], 1.5)).toThrow('shard count must be a positive integer, got 1.5');
   });
 });
 
