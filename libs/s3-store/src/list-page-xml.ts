@@ -58,9 +58,27 @@ const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', 
  * one of XML's five predefined entities.
  */
 // eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids are the point
-const DECLINED = /<!|\/>|\r|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|&(?!(?:amp|lt|gt|quot|apos);)/;
+const FORBIDDEN_CHARACTER = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const BARE_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos);)/;
 const SIZE = /^\d{1,16}$/;
 const TAG_WITH_ATTRIBUTES = /<[^>\s]*\s/g;
+const WHITESPACE = /\s/g;
+
+/**
+ * Whether the reader leaves `piece` to the SDK. Written as separate scans, each far quicker than
+ * one expression of all the alternatives: an ETag's `&quot;` made that one stop at every key.
+ */
+function isDeclined(piece: string): boolean {
+  return piece.includes('<!') || piece.includes('/>') || FORBIDDEN_CHARACTER.test(piece) || (piece.includes('&') && BARE_AMPERSAND.test(piece));
+}
+
+/** Whether a tag in `piece` from `from` has attributes; S3 writes no whitespace at all in most pages, which settles it at once. */
+function hasTagWithAttributes(piece: string, from: number): boolean {
+  WHITESPACE.lastIndex = from;
+  if (!WHITESPACE.test(piece)) return false;
+  TAG_WITH_ATTRIBUTES.lastIndex = from;
+  return TAG_WITH_ATTRIBUTES.test(piece);
+}
 
 /**
  * A page is decoded to text in pieces of about this many bytes: V8 puts a string above
@@ -89,7 +107,7 @@ const PIECE_BYTES = 64 * 1024;
  */
 export function parseListPageXml(body: Buffer, pieceBytes = PIECE_BYTES): RawListPage | undefined {
   const pieces = textPieces(body, pieceBytes);
-  if (pieces.some((piece) => DECLINED.test(piece))) return undefined;
+  if (pieces.some(isDeclined)) return undefined;
   const first = pieces[0];
   const last = pieces[pieces.length - 1];
   let position = 0;
@@ -106,8 +124,7 @@ export function parseListPageXml(body: Buffer, pieceBytes = PIECE_BYTES): RawLis
   if (rootAttributes !== '' && !/^\s+xmlns="[^"<>]*"\s*$/.test(rootAttributes)) return undefined;
   // Text holds no `<`, so a `<` followed by whitespace before its `>` is a tag with attributes.
   for (const [index, piece] of pieces.entries()) {
-    TAG_WITH_ATTRIBUTES.lastIndex = index === 0 ? rootOpenEnd : 0;
-    if (TAG_WITH_ATTRIBUTES.test(piece)) return undefined;
+    if (hasTagWithAttributes(piece, index === 0 ? rootOpenEnd : 0)) return undefined;
   }
   const rootEnd = last.lastIndexOf('</ListBucketResult>');
   if (rootEnd < 0 || (pieces.length === 1 && rootEnd < rootOpenEnd) || skipWhitespace(last, rootEnd + '</ListBucketResult>'.length) !== last.length) return undefined;
@@ -240,11 +257,58 @@ const PREFIX_FIELDS = ['Prefix'];
 
 /** One `<Contents>`: its Key, Size and ETag; undefined when it is not in S3's shape. */
 function readContents(xml: string, start: number, end: number): RawListedObject | undefined {
+  const usual = readLeavesOnly(xml, start, end);
+  if (usual !== undefined) return usual;
   const fields = leafFields(xml, start, end, CONTENTS_FIELDS);
   if (fields === undefined) return undefined;
   const [key, sizeText, etag] = fields;
   if (sizeText !== undefined && !SIZE.test(sizeText)) return undefined;
   return { key, size: sizeText === undefined ? undefined : Number(sizeText), etag };
+}
+
+/**
+ * A `<Contents>` as S3 writes one for most objects (child elements with text only, nothing
+ * between them), read without an object or a name per child: its Key, Size and ETag. Anything
+ * else (an Owner, whitespace between children, a field twice, a size that is not a number)
+ * is undefined, and the general reader (leafFields) reads or declines it as before.
+ */
+function readLeavesOnly(xml: string, start: number, end: number): RawListedObject | undefined {
+  let key: string | undefined;
+  let sizeText: string | undefined;
+  let etag: string | undefined;
+  let position = start;
+  while (position < end) {
+    if (xml.charCodeAt(position) !== LESS_THAN) return undefined;
+    const nameEnd = xml.indexOf('>', position);
+    if (nameEnd < 0 || nameEnd >= end || !isElementName(xml, position + 1, nameEnd)) return undefined;
+    const nameLength = nameEnd - position - 1;
+    // A leaf: the next `<` after its start tag begins its own end tag.
+    const textEnd = xml.indexOf('<', nameEnd + 1);
+    if (textEnd < 0 || textEnd >= end || xml.charCodeAt(textEnd + 1) !== SLASH || xml.charCodeAt(textEnd + 2 + nameLength) !== GREATER_THAN) return undefined;
+    for (let index = 1; index <= nameLength; index++) if (xml.charCodeAt(position + index) !== xml.charCodeAt(textEnd + 1 + index)) return undefined;
+    if (isName(xml, position, nameLength, 'Key')) {
+      if (key !== undefined) return undefined;
+      key = textOf(xml, nameEnd + 1, textEnd);
+    } else if (isName(xml, position, nameLength, 'Size')) {
+      if (sizeText !== undefined) return undefined;
+      sizeText = textOf(xml, nameEnd + 1, textEnd);
+    } else if (isName(xml, position, nameLength, 'ETag')) {
+      if (etag !== undefined) return undefined;
+      etag = textOf(xml, nameEnd + 1, textEnd);
+    }
+    position = textEnd + 3 + nameLength;
+  }
+  if (position !== end || (sizeText !== undefined && !SIZE.test(sizeText))) return undefined;
+  return { key, size: sizeText === undefined ? undefined : Number(sizeText), etag };
+}
+
+const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
+const SLASH = 0x2f;
+
+/** Whether the start tag at `open`, whose name is `length` long, is `<name>`. */
+function isName(xml: string, open: number, length: number, name: string): boolean {
+  return length === name.length && xml.startsWith(name, open + 1);
 }
 
 /**
