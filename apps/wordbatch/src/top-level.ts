@@ -1,4 +1,4 @@
-import { BUILD_VERSION, leadingAwsFlags, nearestName } from '@wordbatch/cli';
+import { BUILD_VERSION, leadingAwsFlags, nearestName, renderCommonOptions } from '@wordbatch/cli';
 import { STAGE_NAMES } from '@wordbatch/pipeline';
 
 /** The commands of `wordbatch`, in the order help lists them. */
@@ -24,13 +24,8 @@ Usage:
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(14)}${command.summary}`).join('\n')}
 
-Common options (every command; also before it, as in \`aws --profile NAME s3 ls\`):
-  --endpoint-url URL, --region REGION, --profile NAME
-                the AWS CLI's, read as it reads them: the endpoint of every service the command
-                calls, the region, a profile of ~/.aws (its keys win over the environment's)
-  --quiet       results and errors only
-  -h, --help    help;  --version  the version (package version and commit)
-
+Common options (every command; the AWS CLI's also before it, as in \`aws --profile NAME s3 ls\`):
+${renderCommonOptions()}
 Examples:
   npx wordbatch local ~/books --top 20
   npx wordbatch local ./logs --format json | jq '.words[:5]'

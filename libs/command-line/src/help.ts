@@ -21,6 +21,11 @@ function row(label: string, text: string): string {
   return label.length < COLUMN - 3 ? `  ${label.padEnd(COLUMN - 2)}${text}\n` : `  ${label}\n${' '.repeat(COLUMN)}${text}\n`;
 }
 
+/** The rows of COMMON_FLAGS, as every --help shows them (and `wordbatch --help`). */
+export function renderCommonOptions(): string {
+  return COMMON_FLAGS.map((common) => row(common.names, common.help)).join('');
+}
+
 /** The program's --help, from its definition: usage, options, common options, environment, examples. */
 export function renderHelp<F extends FlagSet>(definition: CommandLine<F>): string {
   let text = `${definition.program}: ${definition.summary}\n\nUsage:\n`;
@@ -31,8 +36,7 @@ export function renderHelp<F extends FlagSet>(definition: CommandLine<F>): strin
   for (const [key, entry] of Object.entries(definition.flags)) {
     text += row(flagLabel(key, entry), `${entry.help}${flagNotes(entry)}`);
   }
-  text += '\nCommon options:\n';
-  for (const common of COMMON_FLAGS) text += row(common.names, common.help);
+  text += `\nCommon options:\n${renderCommonOptions()}`;
   if (definition.environment && definition.environment.length > 0) {
     text += '\nEnvironment:\n';
     for (const variable of definition.environment) text += row(variable.name, variable.help);

@@ -3,5 +3,5 @@ export type { CommandLine, EnvironmentVariable, Flag, FlagSet, FlagValues } from
 export { flag } from './flag-kinds';
 export { parseChoiceFlag, parseFlags, parseIntegerFlag, parseS3Flag, parseSizeFlag, requireFlag } from './flags';
 export type { FlagSpec, FlagSpecs, ParsedFlags } from './flags';
-export { renderFlagTable, renderHelp } from './help';
+export { renderCommonOptions, renderFlagTable, renderHelp } from './help';
 export { editDistance, nearestName } from './suggest';
