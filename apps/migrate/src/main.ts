@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { renderHelp, runStage, type StageProgram } from '@wordbatch/cli';
+import { renderHelp, runStageAsProcess, type StageProgram } from '@wordbatch/cli';
 import type { PlanSettings } from '@wordbatch/plan-schema';
 import { MIGRATE_COMMAND, parseMigrateCommand, type MigrateOptions } from '@wordbatch/stage-commands';
 // The counting threads' code, bundled apart: a thread compiles that instead of this whole bundle.
@@ -28,13 +28,4 @@ const program: StageProgram<MigrateOptions> = {
   },
 };
 
-const controller = new AbortController();
-process.once('SIGTERM', () => controller.abort('SIGTERM'));
-process.once('SIGINT', () => controller.abort('SIGINT'));
-void runStage(program, {
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  signal: controller.signal,
-}).then((code) => process.exit(code));
+runStageAsProcess(program, process);

@@ -1,4 +1,4 @@
-import { renderHelp, runStage, type StageProgram } from '@wordbatch/cli';
+import { renderHelp, runStageAsProcess, type StageProgram } from '@wordbatch/cli';
 import { PLAN_COMMAND, parsePlanCommand, type PlanOptions } from '@wordbatch/stage-commands';
 
 const program: StageProgram<PlanOptions> = {
@@ -16,13 +16,4 @@ const program: StageProgram<PlanOptions> = {
   },
 };
 
-const controller = new AbortController();
-process.once('SIGTERM', () => controller.abort('SIGTERM'));
-process.once('SIGINT', () => controller.abort('SIGINT'));
-void runStage(program, {
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  signal: controller.signal,
-}).then((code) => process.exit(code));
+runStageAsProcess(program, process);

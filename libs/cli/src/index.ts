@@ -3,9 +3,9 @@
 export * from '@wordbatch/command-line';
 export { createLogger, redactSecrets } from './logger';
 export type { Logger, LoggerOptions } from './logger';
-export { runStage } from './run-stage';
+export { runStage, runStageAsProcess } from './run-stage';
 export { megabytesPerSecond } from './throughput';
-export type { StageContext, StageIo, StageProgram } from './run-stage';
+export type { StageContext, StageIo, StageProcess, StageProgram } from './run-stage';
 export { leadingAwsFlags, LOG_LEVELS, takeCommonFlags } from './common-flags';
 export type { CommonFlags } from './common-flags';
 export { BUILD_VERSION } from './version';

@@ -1,7 +1,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import { CommandLineError, InputChangedError, UsageError } from '@wordbatch/errors';
 import { ExitCode } from '@wordbatch/errors';
-import { runStage, type StageProgram } from './run-stage';
+import { EventEmitter } from 'node:events';
+import { runStage, runStageAsProcess, type StageProcess, type StageProgram } from './run-stage';
 
 function capture() {
   const stream = new PassThrough();
@@ -84,6 +85,32 @@ describe('runStage', () => {
     );
     expect(result.code).toBe(ExitCode.Terminated);
     expect(result.stderr).toContain('stopped by SIGTERM');
+  });
+
+  it.each([
+    ['SIGTERM', ExitCode.Terminated, 'stopped by SIGTERM'],
+    ['SIGINT', ExitCode.Interrupted, 'interrupted'],
+  ] as const)('as the process: %s aborts the run, and the process exits with its code', async (signalName, code, said) => {
+    const stderr = capture();
+    const signals = new EventEmitter();
+    const exited = new Promise<number>((resolve) => {
+      const process: StageProcess = {
+        argv: ['node', 'main.js', 'a'],
+        env: {},
+        stdout: capture().stream,
+        stderr: stderr.stream,
+        once: (event, listener) => signals.once(event, listener),
+        exit: ((exitCode: number) => resolve(exitCode)) as StageProcess['exit'],
+      };
+      const waitForStop: StageProgram<string[]>['execute'] = async (argv, { signal }) => {
+        expect(argv).toEqual(['a']);
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted request'))));
+      };
+      runStageAsProcess(program(waitForStop), process);
+    });
+    signals.emit(signalName);
+    expect(await exited).toBe(code);
+    expect(stderr.text()).toContain(said);
   });
 
   it('keeps the code of a stage error raised while stopping', async () => {

@@ -37,6 +37,26 @@ export interface StageProgram<Options> {
   execute(options: Options, context: StageContext): Promise<void>;
 }
 
+/** What a stage's main.ts hands over of its process (`process` itself). */
+export interface StageProcess {
+  readonly argv: readonly string[];
+  readonly env: Env;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  once(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  exit(code: number): never;
+}
+
+/** Runs a stage as the process: SIGTERM and SIGINT abort it (exit 143 and 130), and the process exits with its code. */
+export function runStageAsProcess<Options>(program: StageProgram<Options>, process: StageProcess): void {
+  const controller = new AbortController();
+  process.once('SIGTERM', () => controller.abort('SIGTERM'));
+  process.once('SIGINT', () => controller.abort('SIGINT'));
+  void runStage(program, { argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }).then((code) =>
+    process.exit(code),
+  );
+}
+
 /**
  * Runs a stage and returns its exit code. A StageError becomes one line on stderr and its
  * own code; anything else is a bug (code 1), and its stack is shown only with LOG_LEVEL=debug.
