@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { cutIntoFiles, repeatedText, smallPieces } from './corpus.mjs';
 import { median, MB, runMeasured } from './measure.mjs';
-import { BENCH_DIR } from './kit.mjs';
+import { availableParallelism } from 'node:os';
+import { BENCH_DIR, bundleBenchProgram } from './kit.mjs';
 import { putAll } from './s3.mjs';
 import { migrate, plan } from './stages.mjs';
 
@@ -93,6 +94,8 @@ export function allCpus() {
  * is the whole process's: the object's bytes over the process's wall time, start-up included,
  * as `wc -w` is measured. Large objects are read as ranged GETs and counted in pieces on every
  * thread (--split-above, --part-size, --parts-in-flight; `migrateFlags` to try others).
+ * Beside each migrate run, the ceiling (thread-gets.ts): threads that GET their own ranges
+ * and only count, 1 on 1 core and one per core on all, which must count the same words.
  */
 export async function oneLargeObject(s3, dist, corpus, totalBytes, { rounds = 3, migrateFlags = [] } = {}) {
   const key = 'large/one-object.txt';
@@ -101,30 +104,54 @@ export async function oneLargeObject(s3, dist, corpus, totalBytes, { rounds = 3,
   const localFile = join(BENCH_DIR, 'one-large-object.txt');
   await pipeline(Readable.from(repeatedText(corpus, totalBytes)), createWriteStream(localFile));
   const planUri = await plan(dist, s3.env, `s3://${SOURCE}/large/`, `s3://${RESULTS}/out/`, 'large', 1);
-  // Where the time goes, whatever the load: CPU time per MB of migrate and of the server it reads.
-  const measured = async (options) => {
+  const threadGets = await bundleBenchProgram('thread-gets', { minify: true });
+  const objectUrl = `${s3.endpoint}/${SOURCE}/${key}`;
+  // Where the time goes, whatever the load: CPU time per MB of a run and of the server it reads.
+  const perMegabyte = async (start) => {
     const serverBefore = processCpuMs(s3.pid);
-    const run = await migrate(dist, s3.env, planUri, 0, { ...options, args: migrateFlags });
+    const run = await start();
     const serverCpuMs = processCpuMs(s3.pid) - serverBefore;
     return {
-      ...figures(run),
+      run,
       processMegabytesPerSecond: bytes / MB / (run.wallMs / 1000),
       cpuMsPerMegabyte: run.cpuMs / (bytes / MB),
       serverCpuMsPerMegabyte: serverCpuMs / (bytes / MB),
+      maxRssBytes: run.maxRssBytes,
     };
+  };
+  const measured = async (options) => {
+    const { run, ...rates } = await perMegabyte(() => migrate(dist, s3.env, planUri, 0, { ...options, args: migrateFlags }));
+    return { ...figures(run), ...rates, words: run.done.words };
+  };
+  // The ceiling without migrate's relay (thread-gets.ts): its words must be migrate's.
+  const ceiling = async (threads, options, words) => {
+    const { run, ...rates } = await perMegabyte(() => runMeasured(process.execPath, [threadGets, objectUrl, String(bytes), String(threads), String(8 * 2 ** 20)], options));
+    if (run.code !== 0) throw new Error(`thread-gets exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+    const counted = JSON.parse(run.stdout).words;
+    if (counted !== words) throw new Error(`thread-gets counted ${counted} words, migrate ${words}`);
+    return { threads, ...rates };
   };
   const oneCore = [];
   const allCores = [];
+  const ceilingOneCore = [];
+  const ceilingAllCores = [];
   const wc = [];
   for (let round = 0; round < rounds; round++) {
     pin(s3.pid, '0');
     oneCore.push(await measured({ cpus: '0' }));
+    ceilingOneCore.push(await ceiling(1, { cpus: '0' }, oneCore.at(-1).words));
     pin(s3.pid, allCpus());
     allCores.push(await measured({}));
+    ceilingAllCores.push(await ceiling(availableParallelism(), {}, allCores.at(-1).words));
     const run = await runMeasured('wc', ['-w', localFile]);
     wc.push({ megabytesPerSecond: bytes / MB / (run.wallMs / 1000), maxRssBytes: run.maxRssBytes });
   }
   rmSync(localFile, { force: true });
+  const ceilingMedians = (runs) => ({
+    processMegabytesPerSecond: median(runs.map((run) => run.processMegabytesPerSecond)),
+    cpuMsPerMegabyte: median(runs.map((run) => run.cpuMsPerMegabyte)),
+    serverCpuMsPerMegabyte: median(runs.map((run) => run.serverCpuMsPerMegabyte)),
+  });
   const medians = (runs) => ({
     ...summarize(runs),
     processMegabytesPerSecond: median(runs.map((run) => run.processMegabytesPerSecond)),
@@ -137,6 +164,7 @@ export async function oneLargeObject(s3, dist, corpus, totalBytes, { rounds = 3,
     rounds,
     oneCore: medians(oneCore),
     allCores: medians(allCores),
+    ceiling: { threads: availableParallelism(), oneCore: ceilingMedians(ceilingOneCore), allCores: ceilingMedians(ceilingAllCores) },
     wcMegabytesPerSecond: median(wc.map((run) => run.megabytesPerSecond)),
     // What the earlier report printed, kept for --json readers: the all-core run.
     ...summarize(allCores),

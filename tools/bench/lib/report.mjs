@@ -81,6 +81,18 @@ function countingRows(results) {
         `1 core: ${cpu(large.oneCore)}; ${results.machine.cpus} cores: ${cpu(large.allCores)}; wc -w: ${fixed(1000 / large.wcMegabytesPerSecond, 2)} ms of wall time`,
       ]);
     }
+    const ceiling = large.ceiling;
+    if (ceiling) {
+      const cpu = (figures) => `${fixed(figures.cpuMsPerMegabyte, 2)} + ${fixed(figures.serverCpuMsPerMegabyte, 2)} ms/MB`;
+      rows.push([
+        `  ceiling: threads that GET their own ranges and only count (thread-gets.ts), 1 on 1 core / ${ceiling.threads} on all`,
+        '',
+        '',
+        '',
+        `${fixed(ceiling.oneCore.processMegabytesPerSecond)} / ${fixed(ceiling.allCores.processMegabytesPerSecond)} MB/s, ` +
+          `${fixed(ceiling.allCores.processMegabytesPerSecond / ceiling.oneCore.processMegabytesPerSecond, 2)}x; ${cpu(ceiling.oneCore)} / ${cpu(ceiling.allCores)}`,
+      ]);
+    }
   }
   const many = results.manyObjects;
   if (many) {
