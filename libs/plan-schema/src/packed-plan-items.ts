@@ -21,7 +21,7 @@ class ItemBlock {
   ends: Uint32Array;
   sizes: Float64Array;
   /** 16 bytes per item; used when `isMd5` is 1. */
-  md5s: Uint8Array;
+  md5s: Buffer;
   isMd5: Uint8Array;
   count = 0;
 
@@ -29,7 +29,7 @@ class ItemBlock {
     this.text = Buffer.allocUnsafeSlow(Math.max(textBytes, 16));
     this.ends = new Uint32Array(FIELDS * capacity);
     this.sizes = new Float64Array(capacity);
-    this.md5s = new Uint8Array(16 * capacity);
+    this.md5s = Buffer.alloc(16 * capacity);
     this.isMd5 = new Uint8Array(capacity);
   }
 
@@ -54,7 +54,7 @@ class ItemBlock {
     const capacity = Math.min(BLOCK_ITEMS, 2 * this.capacity);
     this.ends = copyInto(new Uint32Array(FIELDS * capacity), this.ends);
     this.sizes = copyInto(new Float64Array(capacity), this.sizes);
-    this.md5s = copyInto(new Uint8Array(16 * capacity), this.md5s);
+    this.md5s = copyInto(Buffer.alloc(16 * capacity), this.md5s);
     this.isMd5 = copyInto(new Uint8Array(capacity), this.isMd5);
   }
 
@@ -64,7 +64,7 @@ class ItemBlock {
     if (this.count < this.capacity / 2) {
       this.ends = this.ends.slice(0, FIELDS * this.count);
       this.sizes = this.sizes.slice(0, this.count);
-      this.md5s = this.md5s.slice(0, 16 * this.count);
+      this.md5s = Buffer.from(this.md5s.subarray(0, 16 * this.count));
       this.isMd5 = this.isMd5.slice(0, this.count);
     }
   }
@@ -130,7 +130,7 @@ export class PackedPlanItems implements Iterable<PlanItem> {
     if (odd !== undefined) return odd;
     const block = this.blocks[index >>> 16];
     const local = index & (BLOCK_ITEMS - 1);
-    if (block.isMd5[local] === 1) return Buffer.from(block.md5s.buffer, block.md5s.byteOffset + 16 * local, 16).toString('hex');
+    if (block.isMd5[local] === 1) return block.md5s.toString('hex', 16 * local, 16 * local + 16);
     return block.text.toString('utf8', block.ends[FIELDS * local], block.ends[FIELDS * local + 1]);
   }
 
@@ -187,7 +187,8 @@ export class PlanItemPacker {
     block.ends[FIELDS * local] = block.append(name);
     if (MD5_HEX.test(etag)) {
       block.isMd5[local] = 1;
-      block.md5s.set(Buffer.from(etag, 'hex'), 16 * local);
+      // Written as hex straight into the block: no buffer made per item.
+      block.md5s.write(etag, 16 * local, 16, 'hex');
     } else if (UNPAIRED_SURROGATE.test(etag)) this.oddEtags.set(this.count, etag);
     else block.append(etag);
     block.ends[FIELDS * local + 1] = block.textLength;

@@ -234,8 +234,12 @@ async function listRange(
     const page = await listPage({ prefix: range.prefix, delimited: false, startAfter, continuationToken: token }, signal);
     startAfter = undefined;
     let objects = page.objects;
-    if (range.from !== undefined) objects = objects.filter((object) => compareKeys(object.key, range.from as string) >= 0);
-    const end = range.before === undefined ? -1 : objects.findIndex((object) => compareKeys(object.key, range.before as string) >= 0);
+    // A page is in key order: only a page that starts before `from` or ends past `before` is cut.
+    if (range.from !== undefined && objects.length > 0 && compareKeys(objects[0].key, range.from) < 0) {
+      objects = objects.filter((object) => compareKeys(object.key, range.from as string) >= 0);
+    }
+    const endsPast = range.before !== undefined && objects.length > 0 && compareKeys(objects[objects.length - 1].key, range.before) >= 0;
+    const end = endsPast ? objects.findIndex((object) => compareKeys(object.key, range.before as string) >= 0) : -1;
     if (end !== -1) objects = objects.slice(0, end);
     await emit(objects);
     token = page.nextToken;
