@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { UsageError } from '@wordbatch/errors';
+import { retryDelayMs, sleep, TransientError, UsageError } from '@wordbatch/errors';
 import { parseShardResultHeader, PlanFormatError, shardResultLocation, type PlanHeader, type ShardResultHeader } from '@wordbatch/plan-schema';
 import { formatS3Path } from '@wordbatch/s3-path';
-import { toStageError, type ObjectStore } from '@wordbatch/s3-store';
+import { BODY_READ_ATTEMPTS, toStageError, type ObjectStore } from '@wordbatch/s3-store';
 import type { CountLinesSource } from '@wordbatch/word-count';
 
 const NEWLINE = 0x0a;
@@ -18,8 +18,11 @@ export interface OpenedShardResult {
 
 /**
  * Opens one shard result and reads its first line, a JSON header, checked against the plan.
- * The rest is left streaming, so memory holds a few chunks of it, not the whole object;
- * a failure to read it surfaces from `lines` as a StageError naming the shard result.
+ * The rest is left streaming, so memory holds a few chunks of it, not the whole object.
+ * A body that breaks (a reset, or the client's idle timeout while the rest of a round is
+ * merged) is read again from the byte it broke at, pinned to the same version (If-Match),
+ * BODY_READ_ATTEMPTS reads in all; any other failure surfaces from `lines` as a StageError
+ * naming the shard result.
  */
 export async function openShardResult(
   store: ObjectStore,
@@ -29,24 +32,48 @@ export async function openShardResult(
 ): Promise<OpenedShardResult> {
   const location = shardResultLocation(header, shardIndex);
   const what = `shard result ${formatS3Path(location)}`;
-  const { body } = await store.open(location, { signal });
+  const opened = await store.open(location, { signal });
+  const reading = { body: opened.body };
+  const reopen = async (from: number) => (await store.open(location, { signal, ifMatch: opened.etag, range: { start: from } })).body;
   try {
-    const chunks = readChunks(body, what, signal);
+    const chunks = readChunks(reading, opened.size, reopen, what, signal);
     const { headerText, rest } = await readHeaderLine(chunks);
     if (headerText === undefined) throw new UsageError(`${what} has no header line`);
     const resultHeader = checkHeader(headerText, what, header, shardIndex);
-    return { header: resultHeader, lines: { name: what, chunks: prepend(rest, chunks) }, close: () => body.destroy() };
+    return { header: resultHeader, lines: { name: what, chunks: prepend(rest, chunks) }, close: () => reading.body.destroy() };
   } catch (error) {
-    body.destroy();
+    reading.body.destroy();
     throw error;
   }
 }
 
-async function* readChunks(body: Readable, what: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) yield chunk;
-  } catch (error) {
-    throw toStageError(error, what, signal);
+/** The body's bytes; `reading.body` is the stream being read, replaced when a broken one is opened again from `reopen(byte)`. */
+async function* readChunks(
+  reading: { body: Readable },
+  size: number,
+  reopen: (from: number) => Promise<Readable>,
+  what: string,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for await (const chunk of reading.body as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        yield chunk;
+      }
+      return;
+    } catch (error) {
+      reading.body.destroy();
+      const failure = toStageError(error, what, signal);
+      if (!(failure instanceof TransientError) || attempt >= BODY_READ_ATTEMPTS || received >= size) throw failure;
+      await sleep(retryDelayMs(attempt), signal);
+      try {
+        reading.body = await reopen(received);
+      } catch (reopenError) {
+        throw toStageError(reopenError, what, signal);
+      }
+    }
   }
 }
 
