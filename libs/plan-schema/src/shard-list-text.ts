@@ -1,7 +1,10 @@
 import type { PlanItem, ShardList } from './schemas';
 
-/** About this many UTF-16 units per chunk: a few hundred kilobytes of a list in memory at a time. */
-const CHUNK_CHARS = 256 * 1024;
+/**
+ * About this many UTF-16 units per chunk. Below V8's large-object strings (128 KiB): chunks of
+ * 256 Ki characters cost 2.3 times the CPU per item to build and encode (1.1 against 0.47 µs).
+ */
+const CHUNK_CHARS = 32 * 1024;
 
 /**
  * A shard list's JSON, exactly as `JSON.stringify(list)` writes it, in chunks, from items read
