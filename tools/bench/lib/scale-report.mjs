@@ -1,5 +1,5 @@
 // The report's scale sections (issue 14): the throttled run, many small objects against
-// rclone, and merge at the Batch array limit. Apart from report.mjs so that each stays short.
+// rclone, plan over millions of listed keys, and merge at the Batch array limit. Apart from report.mjs so that each stays short.
 import { MiB } from './measure.mjs';
 
 const fixed = (value, digits = 1) => (value === undefined ? '' : value.toFixed(digits));
@@ -32,6 +32,21 @@ export function scaleSections(results) {
         `rclone copy: ${fixed(rclone.rclone.wallMs / 1000, 2)} s (${count(rclone.rclone.objectsPerSecond)} objects/s, peak RSS ${mib(rclone.rclone.maxRssBytes)}); ` +
         `${fixed(rclone.ratio, 2)}x; >= 1.3x: ${verdict(rclone.ratio >= 1.3)}`,
     );
+  }
+  const planRows = results.planScale;
+  if (planRows) {
+    out.push('', `plan over a synthetic listing endpoint (pages of 1,000, ${planRows[0]?.latencyMs} ms each; 1,000 shards)`);
+    for (const row of [...planRows, ...(results.planScaleSequential ? [results.planScaleSequential] : [])]) {
+      out.push(
+        `  ${count(row.keys).padStart(10)} keys${row.listConcurrency === 1 ? ' (sequential)' : ''}: ${fixed(row.wallMs / 1000)} s wall, plan's CPU ${fixed(row.cpuMs / 1000)} s, ` +
+          `peak RSS ${mib(row.maxRssBytes)}, ${count(row.listRequests)} LIST requests, ${fixed(row.meanListingsInFlight)} in flight on average, ` +
+          `the endpoint's CPU ${fixed(row.endpointCpuMs / 1000)} s, ${count(row.keysPerSecond)} keys/s`,
+      );
+    }
+    const largest = planRows.find((row) => row.keys === 10_000_000);
+    if (largest) {
+      out.push(`  10M keys under 2 minutes: ${verdict(largest.wallMs < 120_000)}; under 1 GiB: ${verdict(largest.maxRssBytes < 2 ** 30)}`);
+    }
   }
   const merge = results.mergeScale;
   if (merge) {
