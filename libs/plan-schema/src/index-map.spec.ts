@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { formatIndexMap, parseIndexMap } from './index-map';
+import { formatIndexMap, IndexMapError, MAX_INDEX_MAP_BYTES, parseIndexMap } from './index-map';
+import { MAX_SHARDS } from './limits';
 import { indexMapLocation, retryNumberOfIndexMap } from './layout';
 
 const what = '--index-map s3://dst/out/p1/retries/retry-1.json';
@@ -24,6 +25,17 @@ describe('index maps', () => {
   ])('rejects %s with a message naming the flag and the entry', (text, message) => {
     expect(() => parseIndexMap(text, what)).toThrow(message);
     expect(() => parseIndexMap(text, what)).toThrow(what);
+  });
+
+  it('names the error, and says where only for an entry', () => {
+    expect(() => parseIndexMap('[]', what)).toThrow(new IndexMapError(`${what}: lists no shard`));
+    expect(String(new IndexMapError('x'))).toBe('IndexMapError: x');
+  });
+
+  it('refuses more than MAX_SHARDS entries, and the largest map fits under MAX_INDEX_MAP_BYTES', () => {
+    const largest = Array.from({ length: MAX_SHARDS }, (_, index) => index);
+    expect(Buffer.byteLength(formatIndexMap(largest))).toBeLessThan(MAX_INDEX_MAP_BYTES);
+    expect(() => parseIndexMap(formatIndexMap([...largest, MAX_SHARDS]), what)).toThrow(`${what}: lists more than ${MAX_SHARDS} shards`);
   });
 
   it('keeps retry maps under the results folder, numbered', () => {

@@ -40,6 +40,7 @@ describe('parsePlanHeader', () => {
     const text = typeof document === 'string' ? document : JSON.stringify(document);
     expect(() => parsePlanHeader(text)).toThrow(PlanFormatError);
     expect(() => parsePlanHeader(text)).toThrow(message);
+    expect(() => parsePlanHeader(text)).toThrow(expect.objectContaining({ name: 'PlanFormatError' }));
   });
 });
 
@@ -72,7 +73,7 @@ describe('shard documents', () => {
       stats: { files: 1, bytes: 2, words: 3, distinctWords: 2, skipped: [{ name: 'x.bin', reason: 'binary' }] },
     };
     expect(parseShardResultHeader(JSON.stringify(header)).stats.skipped).toHaveLength(1);
-    expect(() => parseShardResultHeader(JSON.stringify({ ...header, stats: {} }))).toThrow(/field "stats.files" is missing/);
+    expect(() => parseShardResultHeader(JSON.stringify({ ...header, stats: {} }))).toThrow(/^shard result: field "stats.files" is missing/);
   });
 
   it('reads a shard timing and rejects a negative duration or a date that is not ISO', () => {
@@ -87,7 +88,7 @@ describe('shard documents', () => {
     };
     expect(parseShardTiming(JSON.stringify(timing))).toEqual(timing);
     expect(() => parseShardTiming(JSON.stringify({ ...timing, durationMs: -1 }), 'timing 3')).toThrow(/timing 3: field "durationMs"/);
-    expect(() => parseShardTiming(JSON.stringify({ ...timing, startedAt: 'yesterday' }))).toThrow(/field "startedAt"/);
+    expect(() => parseShardTiming(JSON.stringify({ ...timing, startedAt: 'yesterday' }))).toThrow(/^shard timing: field "startedAt"/);
     expect(() => parseShardTiming(JSON.stringify({ ...timing, kind: 'wordbatch-shard-result' }))).toThrow(/field "kind"/);
   });
 });

@@ -23,6 +23,12 @@ describe('shardListChunks', () => {
     );
   });
 
+  it('writes a short list as one chunk', () => {
+    const items = [{ name: 'a.txt', size: 1, etag: 'e' }, { name: 'b.txt', size: 2, etag: 'f' }];
+    const chunks = [...shardListChunks({ version: PLAN_VERSION, kind: 'wordbatch-shard-list', planId: 'p', shardIndex: 0, bytes: 3 }, items)];
+    expect(chunks).toEqual([JSON.stringify({ version: PLAN_VERSION, kind: 'wordbatch-shard-list', planId: 'p', shardIndex: 0, bytes: 3, items })]);
+  });
+
   it('cuts a long list into chunks', () => {
     const items = Array.from({ length: 20_000 }, (_, index) => ({ name: `folder/file-${index}.txt`, size: index, etag: 'e'.repeat(32) }));
     const chunks = [...shardListChunks({ version: PLAN_VERSION, kind: 'wordbatch-shard-list', planId: 'p', shardIndex: 0, bytes: 1 }, items)];

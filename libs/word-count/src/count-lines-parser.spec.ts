@@ -1,4 +1,4 @@
-import { CountFormatError, CountLinesParser } from './count-lines-parser';
+import { CountFormatError, CountLinesParser, parseCount } from './count-lines-parser';
 import { WordCounts } from './word-counts';
 
 const encoder = new TextEncoder();
@@ -82,13 +82,48 @@ describe('CountLinesParser', () => {
     expect(() => parse(Uint8Array.from([0x62, 0xe2, 0x82, 0x09, 0x31, 0x0a]))).toThrow(/^line 1: word is not valid/);
   });
 
+  it('rejects a word that is one stray continuation byte (0x80, the lowest non-ASCII byte)', () => {
+    expect(() => parse(Uint8Array.from([0x80, 0x09, 0x31, 0x0a]))).toThrow(/^line 1: word is not valid UTF-8/);
+    expect(String(new CountFormatError('x'))).toBe('CountFormatError: x');
+  });
+
+  it('carries a line longer than its carry buffer (256 bytes, doubled as needed) across chunks', () => {
+    const word = 'w'.repeat(1_000);
+    const text = `a\t1\n${word}\t3\nb\t2\n`;
+    const { counts } = parse(text.slice(0, 10), text.slice(10, 700), text.slice(700));
+    expect(counts.get(word)).toBe(3);
+    expect(counts.get('a')).toBe(1);
+    expect(counts.get('b')).toBe(2);
+  });
+
   it('accepts U+FFFD itself, which the whitespace rule produces for invalid input', () => {
     expect(parse('\ufffdx\t2\n').counts.get('\ufffdx')).toBe(2);
+  });
+
+  it('reports a last line cut short as truncated, even when its word is empty, and only once', () => {
+    expect(() => parse('a\t1\n\t2')).toThrow(/^line 2: no final newline/);
+    const parser = new CountLinesParser(new WordCounts());
+    parser.write(encoder.encode('a\t1\nb'));
+    expect(() => parser.end()).toThrow(/^line 2: no final newline/);
+    expect(() => parser.end()).not.toThrow();
   });
 
   it('refuses writes after end()', () => {
     const parser = new CountLinesParser(new WordCounts());
     parser.end();
     expect(() => parser.write(encoder.encode('a\t1\n'))).toThrow(/after end/);
+  });
+});
+
+describe('parseCount', () => {
+  const count = (text: string) => parseCount(encoder.encode(text), 0, text.length);
+
+  it('reads digits without a leading zero', () => {
+    expect(count('1')).toBe(1);
+    expect(count('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it.each(['', '0', '01', '1:', '1/', '1a', '9007199254740992', '12345678901234567'])('refuses %j', (text) => {
+    expect(count(text)).toBeUndefined();
   });
 });
