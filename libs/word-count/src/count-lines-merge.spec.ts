@@ -46,6 +46,25 @@ function mergedByTable(bodies: Uint8Array[]): WordCounts {
 }
 
 describe('mergeCountLines', () => {
+  it('merges words longer than its 256-byte word buffer that share all but their last bytes', async () => {
+    const long = 'p'.repeat(300);
+    const result = await merged([
+      source('a', `${long}a\t1\n${long}c\t2\n${long}${long}\t4\n`, 97),
+      source('b', `${long}a\t5\n${long}b\t3\n${long}${long}\t1\n`, 131),
+      source('c', `${long}\t7\n${long}b\t1\n`),
+    ]);
+    expect(result.words).toEqual([
+      [long, 7],
+      [`${long}a`, 6],
+      [`${long}b`, 4],
+      [`${long}c`, 2],
+      [`${long}${long}`, 5],
+    ]);
+    expect(result.distinct).toBe(5);
+    // A first word of more than twice the buffer's size.
+    expect((await merged([source('a', `${'q'.repeat(600)}\t1\n`)])).words).toEqual([['q'.repeat(600), 1]]);
+  });
+
   it('sums each word across the sources and hands the words over in code-point order', async () => {
     const result = await merged([
       source('a', 'apple\t5\nbanana\t2\nthe\t9\n'),
