@@ -2,8 +2,9 @@
 // each GETting its own ranges of the object and counting them (the `unicode` tokenizer), cut at
 // newlines as migrate cuts its pieces. What it leaves out, on purpose: signing (the embedded
 // server accepts anonymous reads), retries, the encoding and binary checks, the copies and
-// messages between threads, the result. So its 1-thread-to-N-threads ratio is the scaling this
-// machine allows before migrate's own costs, and its words must equal migrate's.
+// messages between threads, the result. So its CPU per MB on 1 thread against N threads is what
+// N busy threads cost this machine before migrate's own costs (each thread has one GET at a time,
+// so its MB/s is bound by the server's rate a connection), and its words must equal migrate's.
 // `node thread-gets.cjs URL SIZE THREADS PART_BYTES`; prints {"words":N}. Bundled by lib/kit.mjs.
 import { Agent, request } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';

@@ -85,7 +85,7 @@ function countingRows(results) {
     if (ceiling) {
       const cpu = (figures) => `${fixed(figures.cpuMsPerMegabyte, 2)} + ${fixed(figures.serverCpuMsPerMegabyte, 2)} ms/MB`;
       rows.push([
-        `  ceiling: threads that GET their own ranges and only count (thread-gets.ts), 1 on 1 core / ${ceiling.threads} on all`,
+        `  ceiling: threads that GET their own ranges and only count (thread-gets.ts; read its CPU per MB), 1 on 1 core / ${ceiling.threads} on all`,
         '',
         '',
         '',
