@@ -8,7 +8,7 @@ describe('describeRetry', () => {
   const original = describePipeline({ source: s3('s3://src/books/'), destination: s3('s3://dst/out/'), shards: 8, name: 'books', concurrency: 4, top: 10 });
   const [, , merge] = original.stages;
   const migrateFlags = { plan: s3(original.plan), concurrency: 4, index: undefined, indexMap: undefined };
-  const mergeFlags = { destination: s3('s3://dst/out/'), plan: s3(original.plan), top: 10, minLength: 3, minCount: 3, stopwords: new Set(['and', 'the']), format: 'table' as const, allowPartial: false, price: ['vcpu-hour=0.05'] };
+  const mergeFlags = { destination: s3('s3://dst/out/'), plan: s3(original.plan), top: 10, minLength: 3, minCount: 3, stopwords: new Set(['and', 'the']), format: 'table' as const, allowPartial: false, price: [] };
 
   it('re-runs the listed shards over an index map, then merge', () => {
     const retry = describeRetry({
