@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { runStage, type StageProgram } from '@wordbatch/cli';
+import { runStageAsProcess, type StageProgram } from '@wordbatch/cli';
 import { retryFailedCommand, statusCommand, submitCommand } from './aws/commands';
 import { localCommand } from './local/local-command';
 import { chooseCommand, isStageCommand } from './top-level';
@@ -35,14 +35,5 @@ if (action.kind !== 'command') {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('close', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 143)));
 } else {
-  const controller = new AbortController();
-  process.once('SIGTERM', () => controller.abort('SIGTERM'));
-  process.once('SIGINT', () => controller.abort('SIGINT'));
-  void runStage(commands[action.command], {
-    argv: action.argv,
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signal: controller.signal,
-  }).then((code) => process.exit(code));
+  runStageAsProcess(commands[action.command], process, action.argv);
 }

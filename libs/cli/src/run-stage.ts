@@ -47,12 +47,15 @@ export interface StageProcess {
   exit(code: number): never;
 }
 
-/** Runs a stage as the process: SIGTERM and SIGINT abort it (exit 143 and 130), and the process exits with its code. */
-export function runStageAsProcess<Options>(program: StageProgram<Options>, process: StageProcess): void {
+/**
+ * Runs a stage as the process: SIGTERM and SIGINT abort it (exit 143 and 130), and the process
+ * exits with its code. `argv`: the stage's arguments, when they are not all of the process's.
+ */
+export function runStageAsProcess<Options>(program: StageProgram<Options>, process: StageProcess, argv: readonly string[] = process.argv.slice(2)): void {
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort('SIGTERM'));
   process.once('SIGINT', () => controller.abort('SIGINT'));
-  void runStage(program, { argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }).then((code) =>
+  void runStage(program, { argv, env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }).then((code) =>
     process.exit(code),
   );
 }
