@@ -257,9 +257,7 @@ const PREFIX_FIELDS = ['Prefix'];
 
 /** One `<Contents>`: its Key, Size and ETag; undefined when it is not in S3's shape. */
 function readContents(xml: string, start: number, end: number): RawListedObject | undefined {
-  const usual = readLeavesOnly(xml, start, end);
-  if (usual !== undefined) return usual;
-  const fields = leafFields(xml, start, end, CONTENTS_FIELDS);
+  const fields = readLeavesOnly(xml, start, end) ?? leafFields(xml, start, end, CONTENTS_FIELDS);
   if (fields === undefined) return undefined;
   const [key, sizeText, etag] = fields;
   if (sizeText !== undefined && !SIZE.test(sizeText)) return undefined;
@@ -268,14 +266,12 @@ function readContents(xml: string, start: number, end: number): RawListedObject 
 
 /**
  * A `<Contents>` as S3 writes one for most objects (child elements with text only, nothing
- * between them), read without an object or a name per child: its Key, Size and ETag. Anything
- * else (an Owner, whitespace between children, a field twice, a size that is not a number)
+ * between them), read without an object or a name per child: the texts of CONTENTS_FIELDS, as
+ * leafFields gives them. Anything else (an Owner, whitespace between children, a field twice)
  * is undefined, and the general reader (leafFields) reads or declines it as before.
  */
-function readLeavesOnly(xml: string, start: number, end: number): RawListedObject | undefined {
-  let key: string | undefined;
-  let sizeText: string | undefined;
-  let etag: string | undefined;
+function readLeavesOnly(xml: string, start: number, end: number): (string | undefined)[] | undefined {
+  const fields: (string | undefined)[] = CONTENTS_FIELDS.map(() => undefined);
   let position = start;
   while (position < end) {
     if (xml.charCodeAt(position) !== LESS_THAN) return undefined;
@@ -286,20 +282,14 @@ function readLeavesOnly(xml: string, start: number, end: number): RawListedObjec
     const textEnd = xml.indexOf('<', nameEnd + 1);
     if (textEnd < 0 || textEnd >= end || xml.charCodeAt(textEnd + 1) !== SLASH || xml.charCodeAt(textEnd + 2 + nameLength) !== GREATER_THAN) return undefined;
     for (let index = 1; index <= nameLength; index++) if (xml.charCodeAt(position + index) !== xml.charCodeAt(textEnd + 1 + index)) return undefined;
-    if (isName(xml, position, nameLength, 'Key')) {
-      if (key !== undefined) return undefined;
-      key = textOf(xml, nameEnd + 1, textEnd);
-    } else if (isName(xml, position, nameLength, 'Size')) {
-      if (sizeText !== undefined) return undefined;
-      sizeText = textOf(xml, nameEnd + 1, textEnd);
-    } else if (isName(xml, position, nameLength, 'ETag')) {
-      if (etag !== undefined) return undefined;
-      etag = textOf(xml, nameEnd + 1, textEnd);
+    const field = CONTENTS_FIELDS.findIndex((name) => isName(xml, position, nameLength, name));
+    if (field !== -1) {
+      if (fields[field] !== undefined) return undefined;
+      fields[field] = textOf(xml, nameEnd + 1, textEnd);
     }
     position = textEnd + 3 + nameLength;
   }
-  if (position !== end || (sizeText !== undefined && !SIZE.test(sizeText))) return undefined;
-  return { key, size: sizeText === undefined ? undefined : Number(sizeText), etag };
+  return position === end ? fields : undefined;
 }
 
 const LESS_THAN = 0x3c;
