@@ -32,11 +32,24 @@ export async function countLargeObject(
   reading: LargeObjectReading,
 ): Promise<ObjectOutcome & { readonly pieces: number }> {
   const location = sourceLocation(header, item.name);
-  const parts = readRanges(store, location, { etag: item.etag, versionId: item.versionId, size: item.size, partBytes: reading.partBytes, budget: reading.budget, signal });
+  const parts = readRanges(store, location, {
+    etag: item.etag,
+    versionId: item.versionId,
+    size: item.size,
+    partBytes: reading.partBytes,
+    budget: reading.budget,
+    reuseBuffers: true,
+    signal,
+  });
+  // The views of reused part buffers are valid until the next chunk is asked for. Cutting and
+  // relaying the text to the counting threads is done with a chunk by then; decompression is
+  // not (it reads ahead), and neither is the look at the first bytes: those get copies.
+  let copyChunks = true;
   try {
     let file: FileCounter | undefined;
     // The first bytes tell whether it is compressed (countBytes reads them): then it is counted whole.
-    const outcome = await countBytes(parts, location, header, item, undefined, (format) => {
+    const outcome = await countBytes(copiedWhile(parts, () => copyChunks), location, header, item, undefined, (format) => {
+      copyChunks = format !== undefined;
       file =
         format === undefined
           ? new SplitFile(counter.openGroup(), item.size, reading.partBytes, header.settings.perFile)
@@ -49,4 +62,8 @@ export async function countLargeObject(
   } finally {
     await parts.return(undefined);
   }
+}
+
+async function* copiedWhile(chunks: AsyncIterable<Buffer>, copy: () => boolean): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield copy() ? Buffer.from(chunk) : chunk;
 }

@@ -12,6 +12,8 @@ import { BODY_READ_ATTEMPTS } from './retry';
 export class PartBudget {
   private free: number;
   private readonly waiting: Array<() => void> = [];
+  /** Part buffers of finished parts, for reads with `reuseBuffers`: never more than `parts` exist. */
+  private readonly spareBuffers: Buffer[] = [];
 
   constructor(readonly parts: number) {
     if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`a part budget needs at least one part, got ${parts}`);
@@ -49,7 +51,24 @@ export class PartBudget {
     if (next) next();
     else this.free++;
   }
+
+  /** A buffer of `bytes` (a whole part) for a part just taken: a spare one when there is one. */
+  partBuffer(bytes: number): Buffer {
+    const spare = this.spareBuffers.pop();
+    return spare !== undefined && spare.length >= bytes ? spare : Buffer.allocUnsafeSlow(bytes);
+  }
+
+  /** Keeps a part's buffer for the next part (before giveBack, so that part finds it). */
+  keepBuffer(buffer: Buffer): void {
+    if (this.spareBuffers.length < this.parts) this.spareBuffers.push(buffer);
+  }
 }
+
+/**
+ * With `reuseBuffers`, the size of the views a part is handed on in: small enough that a
+ * consumer counting on the calling thread lets the parts ahead arrive in between.
+ */
+const VIEW_BYTES = 1024 * 1024;
 
 export interface RangedReadOptions {
   /** The planned version: every ranged GET carries If-Match on it, and its answer is checked. */
@@ -60,6 +79,13 @@ export interface RangedReadOptions {
   readonly size: number;
   readonly partBytes: number;
   readonly budget: PartBudget;
+  /**
+   * Copy each part, as it arrives, into one of the budget's part buffers and yield views of
+   * it, so the network's buffers die young and the parts cost a fixed `parts` x `partBytes`
+   * (without it, spent network buffers wait for V8's next major collection: tens of MB).
+   * A view is only valid until the consumer asks for the next chunk: copy what you keep.
+   */
+  readonly reuseBuffers?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -79,6 +105,8 @@ export async function* readRanges(store: ObjectStore, path: S3Path, options: Ran
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const fetching: Array<Promise<Buffer[]> | undefined> = [];
+  /** With reuseBuffers: the part buffer the part being consumed was read into. */
+  let consuming: Buffer | undefined;
   let requested = 0;
   let consumed = 0;
   const start = (part: number) => {
@@ -97,9 +125,14 @@ export async function* readRanges(store: ObjectStore, path: S3Path, options: Ran
       const chunks = (await fetching[part]) as Buffer[];
       fetching[part] = undefined;
       try {
-        yield* chunks;
+        if (options.reuseBuffers) {
+          consuming = chunks[0];
+          for (let offset = 0; offset < consuming.length; offset += VIEW_BYTES) yield consuming.subarray(offset, offset + VIEW_BYTES);
+        } else yield* chunks;
       } finally {
         consumed++;
+        if (consuming) budget.keepBuffer(consuming);
+        consuming = undefined;
         budget.giveBack();
       }
     }
@@ -107,13 +140,17 @@ export async function* readRanges(store: ObjectStore, path: S3Path, options: Ran
     // Stopped early (an error, a binary object, an abort): cancel and give back the parts ahead.
     stop.abort();
     for (let part = consumed; part < requested; part++) {
-      await fetching[part]?.catch(() => undefined);
+      const chunks = await fetching[part]?.catch(() => undefined);
+      if (options.reuseBuffers && chunks) budget.keepBuffer(chunks[0]);
       budget.giveBack();
     }
   }
 }
 
-/** The bytes [start, end) of the planned version, as the chunks they arrived in. */
+/**
+ * The bytes [start, end) of the planned version, as the chunks they arrived in, or with
+ * `reuseBuffers` as one chunk: a view of a part buffer they were copied into.
+ */
 async function fetchPart(
   store: ObjectStore,
   path: S3Path,
@@ -124,6 +161,7 @@ async function fetchPart(
 ): Promise<Buffer[]> {
   const what = formatS3Path(path);
   const chunks: Buffer[] = [];
+  const into = options.reuseBuffers ? options.budget.partBuffer(options.partBytes) : undefined;
   let received = 0;
   // Reads of one part that broke mid-body (BODY_READ_ATTEMPTS in all): each goes on from the last byte that arrived.
   return retrying(
@@ -138,7 +176,8 @@ async function fetchPart(
             );
           }
           for await (const chunk of body as AsyncIterable<Buffer>) {
-            chunks.push(chunk);
+            if (into === undefined) chunks.push(chunk);
+            else if (received + chunk.length <= end - start) chunk.copy(into, received);
             received += chunk.length;
           }
         } finally {
@@ -147,7 +186,7 @@ async function fetchPart(
         if (received !== end - start) {
           throw new InputChangedError(`${what} ended at byte ${start + received} in a part planned to end at ${end}; re-run plan`);
         }
-        return chunks;
+        return into === undefined ? chunks : [into.subarray(0, received)];
       } catch (error) {
         throw toStageError(error, what, signal);
       }

@@ -9,12 +9,20 @@ function referenceCount(bytes: Uint8Array): number {
   return made - genuine;
 }
 
+/**
+ * Writes each piece from one scratch Buffer that is overwritten once written, as a caller that
+ * reuses its buffers does (migrate's ranged reads): the counter must keep copies, not views.
+ */
 function countInPieces(bytes: Uint8Array, sizes: number[]): number {
   const counter = new InvalidUtf8Counter();
+  const scratch = Buffer.alloc(Math.max(...sizes));
   for (let start = 0, turn = 0; start < bytes.length; turn++) {
-    const size = sizes[turn % sizes.length];
-    counter.write(bytes.subarray(start, start + size));
-    start += size;
+    const piece = bytes.subarray(start, start + sizes[turn % sizes.length]);
+    scratch.set(piece);
+    counter.write(scratch.subarray(0, piece.length));
+    // A continuation byte where the held-back bytes were: a view of them would now read invalid.
+    scratch.fill(0x80);
+    start += piece.length;
   }
   return counter.end();
 }

@@ -32,7 +32,8 @@ export class InvalidUtf8Counter {
       bytes = joined;
     }
     const cut = incompleteTailStart(bytes);
-    this.pending = bytes.slice(cut);
+    // A copy: Buffer's slice() is a view, and the caller may reuse the chunk's memory.
+    this.pending = new Uint8Array(bytes.subarray(cut));
     const whole = bytes.subarray(0, cut);
     if (!isUtf8(whole)) this.invalid += countReplacements(this.decoder.decode(whole), whole);
   }
