@@ -162,9 +162,11 @@ function wordKey(leadingBytes: number, length: number): number {
   return padded * 8 + Math.min(length, KEY_BYTES + 1);
 }
 
-/** Code-point order of the two lines' words, which is the byte order of their UTF-8. */
+/**
+ * Whether a's word sorts before b's in code-point order (the byte order of their UTF-8), for two
+ * lines whose keys are equal: siftDown compares keys inline and calls this only on a tie.
+ */
 function precedes(a: SortedLines, b: SortedLines): boolean {
-  if (a.key !== b.key) return a.key < b.key;
   return a.wordEnd - a.wordStart > KEY_BYTES && compareBytes(a.bytes, a.wordStart, a.wordEnd, b.bytes, b.wordStart, b.wordEnd) < 0;
 }
 
@@ -242,9 +244,9 @@ class MergedWord {
     this.count = lines.count;
   }
 
+  /** Hands the last word to the sink; called once, after the last take(). */
   finish(): number {
     this.flush();
-    this.length = -1;
     return this.distinct;
   }
 
