@@ -65,6 +65,35 @@ export function generatedKeys(count: number, options: GeneratedKeysOptions = {})
   };
 }
 
+/** Seconds in the day flatKeys spreads its keys over. */
+const SECONDS_A_DAY = 86_400;
+
+/**
+ * `count` keys made up from their position, never stored, with no folder below `prefix`,
+ * named as S3 server access logs are: PREFIX + `2026-11-30-HH-MM-SS-` + 16 upper-case hex
+ * digits, spread evenly over the day; within a second, the first 8 hex digits spread the
+ * keys evenly (so key order and position order are the same) and the last 8 look random.
+ * Sizes and ETags as generatedKeys makes them.
+ */
+export function flatKeys(count: number, options: { readonly prefix?: string } = {}): ListingKeys {
+  const prefix = options.prefix ?? '';
+  const perSecond = Math.ceil(count / SECONDS_A_DAY) + 1;
+  const spread = Math.floor(2 ** 32 / perSecond);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const hex = (value: number) => value.toString(16).toUpperCase().padStart(8, '0');
+  return {
+    count,
+    keyAt(index) {
+      const second = Math.floor((index * SECONDS_A_DAY) / count);
+      const rank = index - Math.ceil((second * count) / SECONDS_A_DAY);
+      const time = `${pad(Math.floor(second / 3600))}-${pad(Math.floor(second / 60) % 60)}-${pad(second % 60)}`;
+      return `${prefix}2026-11-30-${time}-${hex(rank * spread)}${hex(mix(index))}`;
+    },
+    sizeAt: (index) => 1024 + (mix(index) % (1024 * 1024)),
+    etagAt: syntheticEtag,
+  };
+}
+
 /** Written into one buffer and read back as hex: four padded toString(16)s cost three times as much, at millions of keys a run. */
 const etagBytes = Buffer.alloc(16);
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { generatedKeys, keysFromList, startListingServer, startLocalS3 } from '@wordbatch/local-s3';
+import { flatKeys, generatedKeys, keysFromList, startListingServer, startLocalS3 } from '@wordbatch/local-s3';
 import { createS3Client } from './client';
 import { ObjectStore } from './object-store';
-import type { FanOutOptions } from './fan-out-listing';
+import { startAfterFor, type FanOutOptions } from './fan-out-listing';
 import type { ListedObject } from './listed-object';
 
 const bucket = 'listing';
@@ -25,6 +25,46 @@ const fanOut: fc.Arbitrary<FanOutOptions> = fc.record({
   depth: fc.integer({ min: 1, max: 3 }),
   width: fc.integer({ min: 1, max: 24 }),
   maxBuffered: fc.integer({ min: 0, max: 40 }),
+});
+
+/**
+ * Pieces of flat keys (no `/`): characters next to each other in UTF-8 order, so that keys sit
+ * right at and around the keys a split guesses, multi-byte ones on either side of the
+ * surrogates, and U+10FFFF, which startAfterFor appends.
+ */
+const FLAT_PIECES = ['a', 'b', 'c', '`', 'A', 'F', '-', '.', '0', '1', '9', ' ', '~', 'é', '\u07FF', '\uD7FF', '\uE000', '\uFFFD', '\u{10000}', '\u{1F600}', '\u{10FFFF}'];
+const flatPart = (maxLength: number) => fc.array(fc.constantFrom(...FLAT_PIECES), { minLength: 1, maxLength }).map((pieces) => pieces.join(''));
+const flatKeySet = fc.oneof(
+  fc.uniqueArray(flatPart(6), { maxLength: 300 }),
+  // A long stem the probes have to look past, keys differing only in their last character or two.
+  fc
+    .tuple(fc.constantFrom('2026-11-30-12-00-00-', 'x'.repeat(40), 'é'.repeat(12), '\u{1F600}'.repeat(9)), fc.uniqueArray(flatPart(2), { maxLength: 80 }))
+    .map(([stem, ends]) => ends.map((end) => `${stem}${end}`)),
+  // Numbered, zero-padded, as many tools name their output.
+  fc.integer({ min: 0, max: 400 }).map((count) => Array.from({ length: count }, (_, index) => `part-${String(index).padStart(5, '0')}.txt`)),
+);
+
+const inKeyOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+describe('startAfterFor', () => {
+  it('starts below `from` and above every key below it but those that begin with itself', () => {
+    const key = fc.array(fc.constantFrom(...FLAT_PIECES, '/'), { minLength: 1, maxLength: 5 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(key, key, (from, other) => {
+        const startAfter = startAfterFor(from);
+        expect(inKeyOrder(startAfter, from)).toBeLessThan(0);
+        // Any key listed after startAfter and below from begins with startAfter (is dropped, never missed).
+        if (inKeyOrder(other, startAfter) > 0 && inKeyOrder(other, from) < 0) expect(other.startsWith(startAfter)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(startAfterFor('logs/2026-11-30-13')).toBe('logs/2026-11-30-12\u{10FFFF}');
+    expect(startAfterFor('p/x/')).toBe('p/x.\u{10FFFF}');
+    expect(startAfterFor('a\uE000')).toBe('a\uD7FF\u{10FFFF}');
+    expect(startAfterFor('a\u{10000}')).toBe('a\uFFFF\u{10FFFF}');
+    // Past S3's 1,024 bytes, it starts after `from` less its last character.
+    expect(startAfterFor('k'.repeat(1022))).toBe('k'.repeat(1021));
+  });
 });
 
 describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
@@ -51,6 +91,78 @@ describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
       ),
       { numRuns: 120 },
     );
+  });
+
+  it('gives a flat listing exactly, split by probes, within its bound on requests', async () => {
+    await fc.assert(
+      fc.asyncProperty(flatKeySet, fanOut, fc.integer({ min: 1, max: 9 }), fc.constantFrom('', 'logs/', 'a'), async (names, options, pageSize, prefix) => {
+        // Keys just outside the prefix too, on either side.
+        const keys = [...names.map((name) => `${prefix}${name}`), 'logr~', 'logs', 'logs0', '`', 'b'];
+        const server = await startListingServer({ bucket, keys: keysFromList(keys), pageSize });
+        const store = new ObjectStore(createS3Client(server.env));
+        try {
+          const sequential = await collect(store.listPages({ bucket, key: prefix }));
+          const sequentialRequests = server.counts.list;
+          const fanned = await collect(store.listPages({ bucket, key: prefix }, { fanOut: options }));
+          expect(fanned).toEqual(sequential);
+          const expected = [...new Set(keys)].filter((listed) => listed.startsWith(prefix)).sort(inKeyOrder);
+          expect(sequential.map((object) => object.key)).toEqual(expected);
+          // The bound listFannedOut states: the sequential pages, the first range's last page, and what splits may spend.
+          const bound = sequentialRequests + 1 + options.width + Math.floor(expected.length / (4 * pageSize));
+          expect(server.counts.list - sequentialRequests).toBeLessThanOrEqual(bound);
+        } finally {
+          store.destroy();
+          await server.close();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('lists a flat prefix side by side, probing past the parts of keys that never change', async () => {
+    // Access-log names: `2026-11-30-` is the same in every key, and so is the hour in a page.
+    const keys = flatKeys(30_000, { prefix: 'logs/' });
+    const server = await startListingServer({ bucket, keys, latencyMs: 20, pageSize: 100 });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      // As plan's defaults are in proportion: 8 parts a request, ranges of about 6 pages split further.
+      const options = { concurrency: 8, depth: 3, width: 64, maxBuffered: 9_600 };
+      const listed = await collect(store.listPages({ bucket, key: 'logs/' }, { fanOut: options }));
+      expect(listed.map((object) => object.key)).toEqual(Array.from({ length: keys.count }, (_, index) => keys.keyAt(index)));
+      expect(server.counts.maxInFlight).toBeLessThanOrEqual(8);
+      // On average more than 2.5 of the 8 allowed in flight (1 when listed one page after another;
+      // 3.5 with the machine's load average at 28, where CPU time decides part of it).
+      expect(server.counts.listMs / server.counts.listSpanMs).toBeGreaterThanOrEqual(2.5);
+      // 300 sequential pages; at most 1 + 64 + 30,000 / 400 more.
+      expect(server.counts.list).toBeLessThanOrEqual(300 + 1 + 64 + 75);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  });
+
+  it('lists a folder with too many objects of its own to walk as a range, split as it lists', async () => {
+    const keys = [
+      'data/a.txt',
+      ...Array.from({ length: 12_000 }, (_, index) => `data/big/${String(index * 7).padStart(6, '0')}.log`),
+      ...Array.from({ length: 3_000 }, (_, index) => `data/c/${index % 30}/${index}.txt`),
+      'data/z',
+    ];
+    const server = await startListingServer({ bucket, keys: keysFromList(keys), latencyMs: 5, pageSize: 100 });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      const sequential = await collect(store.listPages({ bucket, key: 'data/' }));
+      const sequentialRequests = server.counts.list;
+      const fanned = await collect(store.listPages({ bucket, key: 'data/' }, { fanOut: { concurrency: 6, depth: 2, width: 12, maxBuffered: 1_200 } }));
+      expect(fanned).toEqual(sequential);
+      expect(sequential).toHaveLength(keys.length);
+      expect(server.counts.maxInFlight).toBeGreaterThan(3);
+      // The walk lists 101 pages of data/big/ before it gives up on walking it, and data/'s and data/c/'s folders.
+      expect(server.counts.list - sequentialRequests).toBeLessThan(2 * sequentialRequests);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
   });
 
   it('lists side by side, with about one request per part beyond the sequential pages', async () => {

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { compareKeys } from '@wordbatch/s3-path';
+import { MAX_KEY_BYTES } from './keys';
 import type { ListedObject } from './listed-object';
 
 /** One ListObjectsV2 request, as the walk asks for it. */
@@ -28,7 +29,11 @@ export interface FanOutOptions {
   readonly depth: number;
   /** The walk stops opening folders once it has this many parts to list side by side. */
   readonly width: number;
-  /** Objects listed ahead of the reader beyond which parts other than the one being read wait. */
+  /**
+   * Objects listed ahead of the reader beyond which parts other than the one being read wait:
+   * a part lists on while fewer than this many wait in it and the parts before it, and no part
+   * but the one being read lists while twice this many wait in all.
+   */
   readonly maxBuffered: number;
 }
 
@@ -42,12 +47,21 @@ export function fanOutOptions(concurrency: number, depth: number): FanOutOptions
   return { concurrency, depth, width: PARTS_PER_REQUEST * concurrency, maxBuffered: MAX_LISTED_AHEAD };
 }
 
-/** A node's own objects are held (as objects) up to this many; past it, the node is listed in ranges instead. */
+/** A node's own objects are held (as objects) up to this many; past it, the node is listed as one range (and split by probes). */
 const MAX_HELD_OBJECTS = 10_000;
 
 /**
- * A part of the listing: the keys below `prefix` from `from` (inclusive, a common prefix) up to
- * `before` (exclusive, the next part's `from`). Unbounded ends mean the whole prefix.
+ * Splitting ranges may cost one LIST request (an empty probe, or the last, partial page of a
+ * range it made) for every this many pages the listing hands out, on top of `width` to begin
+ * with: a flat listing of n pages costs at most n + 1 + width + n / 4 requests, and the
+ * first splits, before many pages are out, can still make a range per request in flight.
+ */
+const PAGES_PER_SPLIT_REQUEST = 4;
+
+/**
+ * A part of the listing: the keys below `prefix` from `from` (inclusive) up to `before`
+ * (exclusive, the next part's `from`). Unbounded ends mean the whole prefix. `from` is a
+ * common prefix where the walk made the part, or a guessed key where a split did.
  */
 interface KeyRange {
   readonly prefix: string;
@@ -55,23 +69,38 @@ interface KeyRange {
   readonly before?: string;
 }
 
-/** A range is open while the walk may still list it with the delimiter and split it further. */
-type Part = { readonly objects: readonly ListedObject[] } | { readonly range: KeyRange; readonly open: boolean };
+/**
+ * A range is open while the walk may still list it with the delimiter and split it further.
+ * `firstPage` is its first page when that has been listed already (the listing's own first page).
+ */
+type Part = { readonly objects: readonly ListedObject[] } | { readonly range: KeyRange; readonly open: boolean; readonly firstPage?: ListResponse };
 
 /**
  * Every object below `prefix`, in S3's key order, page by page, exactly as one sequential
  * listing gives them, but listed side by side.
  *
- * A listing that fits in one page is that page. Otherwise the folders below `prefix` are
- * walked with the `/` delimiter, a level at a time (each level's folders side by side), while
- * there are fewer than `width` parts and levels remain. The last level's folders are then
- * grouped into contiguous key ranges of about `keysPerRange` keys, by how many keys a folder
- * held in the first page (see foldersPerRange); each range is one plain listing starting
- * after its first folder's predecessor and stopping at the next range's first folder, so
- * objects between folders are covered too, and a walk never costs more than one request per
- * part beyond the sequential listing's pages. Ranges are listed `concurrency` at a time and
- * handed out in order; parts ahead of the one being read stop after `maxBuffered` objects
- * are waiting, so memory stays bounded when one part is much larger than the rest.
+ * A listing that fits in one page is that page. Otherwise, when the first page shows folders
+ * below `prefix`, they are walked with the `/` delimiter, a level at a time (each level's
+ * folders side by side), while there are fewer than `width` parts and levels remain; a folder
+ * holding more than MAX_HELD_OBJECTS objects of its own is not walked but becomes a range. The
+ * last level's folders are grouped into contiguous key ranges of about `keysPerRange` keys, by
+ * how many keys a folder held in the first page (see foldersPerRange); each range is one
+ * plain listing from its first folder up to the next range's, so objects between folders are
+ * covered too. A first page without folders (a flat prefix, such as S3 access logs) makes
+ * the whole prefix one range, its first page already listed.
+ *
+ * Ranges are listed `concurrency` requests at a time, nearest the reader first, and handed
+ * out in order; a range larger than `keysPerRange` is split while it lists when too few
+ * ranges are left to keep the requests busy (see splitRange): it probes for where its
+ * remaining keys divide and hands the keys past the first split point to new ranges. Every
+ * range starts just below its `from` and stops at its `before`, so the ranges together list
+ * each key exactly once, whatever was guessed.
+ *
+ * Cost: beyond the sequential listing's pages, the walk's first page and folder pages, one
+ * request per range (the page where it ends may be partial), and the splits' probes that
+ * find nothing; splitting adds at most `width` + one request per PAGES_PER_SPLIT_REQUEST
+ * pages handed out. Memory: at most about 2 × `maxBuffered` listed objects wait for the
+ * reader, plus a page per request in flight.
  */
 export async function* listFannedOut(
   listPage: ListPage,
@@ -93,8 +122,9 @@ export async function* listFannedOut(
     }
     return;
   }
-  const parts = await walk(listPage, prefix, first.objects, options, signal);
-  yield* listInOrder(listPage, parts, options, signal);
+  const flat = !first.objects.some((object) => object.key.includes('/', prefix.length));
+  const parts: Part[] = flat ? [{ range: { prefix }, open: false, firstPage: first }] : await walk(listPage, prefix, first.objects, options, signal);
+  yield* listInOrder(listPage, parts, { ...options, pageLength: first.objects.length }, signal);
 }
 
 /** The parts to list, in key order. */
@@ -107,16 +137,18 @@ async function walk(listPage: ListPage, prefix: string, firstPage: readonly List
     await forEachLimited(open, options.concurrency, async (part) => {
       children.set(part.range, await listFolder(listPage, part.range.prefix, signal));
     });
-    const total = [...children.values()].reduce((sum, folder) => sum + folder.prefixes.length, 0);
+    const walked = [...children.values()].filter((folder) => folder.objects !== undefined);
+    const total = walked.reduce((sum, folder) => sum + folder.prefixes.length, 0);
     if (total === 0) break;
     const expand = total <= options.width;
     const perRange = expand ? 1 : foldersPerRange(prefix, level + 1, firstPage, keysPerRange(options));
     parts = parts.flatMap((part): Part[] => {
       if (!('range' in part) || !part.open) return [part];
       const folder = children.get(part.range) as Folder;
+      // Too many objects of its own to walk past them: listed as a range, split as it lists.
+      if (folder.objects === undefined) return [{ range: part.range, open: false }];
       if (perRange > 1) return groupRanges(part.range.prefix, folder.prefixes, Math.ceil(folder.prefixes.length / perRange));
       // A folder a part: listed by its own prefix, a part ends where its keys do, without a request past them.
-      if (folder.objects === undefined) return groupRanges(part.range.prefix, folder.prefixes, folder.prefixes.length);
       return interleave(folder.objects, folder.prefixes);
     });
     if (!expand) break;
@@ -171,21 +203,22 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
 }
 
 interface Folder {
-  /** The folder's own objects, or undefined when there were too many to hold. */
+  /** The folder's own objects, or undefined when there were too many to hold (its listing then stopped there). */
   readonly objects?: readonly ListedObject[];
   /** Its sub-folders, in key order. */
   readonly prefixes: readonly string[];
 }
 
 async function listFolder(listPage: ListPage, prefix: string, signal: AbortSignal): Promise<Folder> {
-  let objects: ListedObject[] | undefined = [];
+  const objects: ListedObject[] = [];
   // A set: some S3-compatible servers repeat a common prefix on the pages that follow.
   const prefixes = new Set<string>();
   let token: string | undefined;
   do {
     const page = await listPage({ prefix, delimited: true, continuationToken: token }, signal);
-    if (objects !== undefined) objects.push(...page.objects);
-    if (objects !== undefined && objects.length > MAX_HELD_OBJECTS) objects = undefined;
+    objects.push(...page.objects);
+    // Listing on for the sub-folders would read all of a flat folder's keys one page after another.
+    if (objects.length > MAX_HELD_OBJECTS) return { prefixes: [] };
     for (const common of page.prefixes) prefixes.add(common);
     token = page.nextToken;
   } while (token !== undefined);
@@ -219,54 +252,210 @@ function groupRanges(prefix: string, subFolders: readonly string[], groups: numb
   return Array.from({ length: count }, (_, index) => ({ range: { prefix, from: cuts[index - 1], before: cuts[index] }, open: false }));
 }
 
-/** Lists one range, handing each page (maybe empty) to `emit`. */
-async function listRange(
-  listPage: ListPage,
-  range: KeyRange,
-  emit: (objects: readonly ListedObject[]) => Promise<void>,
-  signal: AbortSignal,
-): Promise<void> {
-  // S3 starts after the given key: a range's first folder "p/x/" starts after "p/x", and the
-  // few keys between (such as "p/x-1") belong to the range before, so they are dropped here.
-  let token: string | undefined;
-  let startAfter = range.from?.slice(0, -1);
-  for (;;) {
-    const page = await listPage({ prefix: range.prefix, delimited: false, startAfter, continuationToken: token }, signal);
-    startAfter = undefined;
-    let objects = page.objects;
-    // A page is in key order: only a page that starts before `from` or ends past `before` is cut.
-    if (range.from !== undefined && objects.length > 0 && compareKeys(objects[0].key, range.from) < 0) {
-      objects = objects.filter((object) => compareKeys(object.key, range.from as string) >= 0);
-    }
-    const endsPast = range.before !== undefined && objects.length > 0 && compareKeys(objects[objects.length - 1].key, range.before) >= 0;
-    const end = endsPast ? objects.findIndex((object) => compareKeys(object.key, range.before as string) >= 0) : -1;
-    if (end !== -1) objects = objects.slice(0, end);
-    await emit(objects);
-    token = page.nextToken;
-    if (end !== -1 || token === undefined) return;
-  }
+/** A key's code points: S3 orders keys by their UTF-8 bytes, which is the order of their code points. */
+function codePoints(key: string): number[] {
+  return Array.from(key, (character) => character.codePointAt(0) as number);
 }
 
-interface RangeState {
-  readonly pages: (readonly ListedObject[])[];
+/** The next code point up (none past U+10FFFF); UTF-16 surrogates are not characters and are skipped. */
+function nextCodePoint(point: number): number | undefined {
+  if (point === 0xd7ff) return 0xe000;
+  return point < 0x10ffff ? point + 1 : undefined;
+}
+
+function previousCodePoint(point: number): number {
+  return point === 0xe000 ? 0xd7ff : point - 1;
+}
+
+/**
+ * What a range starting at `from` asks S3 to start after (S3 lists the keys above StartAfter,
+ * and `from` belongs to the range): `from` with its last character lowered by one and U+10FFFF,
+ * the highest, appended, so that only keys beginning with that (none in practice) are listed
+ * below `from` and dropped. Where that would pass S3's key length, `from` without its last
+ * character (the keys between are dropped too).
+ */
+export function startAfterFor(from: string): string {
+  const points = codePoints(from);
+  const last = points.pop() as number;
+  const shorter = String.fromCodePoint(...points);
+  if (last === 0) return shorter;
+  const below = `${shorter}${String.fromCodePoint(previousCodePoint(last), 0x10ffff)}`;
+  return Buffer.byteLength(below) <= MAX_KEY_BYTES ? below : shorter;
+}
+
+/** A range as it is listed: where it stands, and its pages waiting for the reader. */
+interface RangeListing {
+  /** Its `before` moves down when the range is split. */
+  range: KeyRange;
+  /** The next page's continuation token; undefined before the first page and after the last. */
+  token?: string;
+  started: boolean;
   done: boolean;
+  inFlight: boolean;
+  /** Objects it has listed so far. */
+  listed: number;
+  readonly pages: (readonly ListedObject[])[];
+  /** Objects in `pages`. */
+  waiting: number;
+}
+
+type Entry = { readonly objects: readonly ListedObject[] } | RangeListing;
+
+/** Takes a range's page: drops keys below `from`, cuts at `before`, and says whether more of the range follows. */
+function takePage(listing: RangeListing, page: ListResponse): readonly ListedObject[] {
+  const { from, before } = listing.range;
+  let objects = page.objects;
+  // A page is in key order: only a page that starts before `from` or ends past `before` is cut.
+  if (from !== undefined && objects.length > 0 && compareKeys(objects[0].key, from) < 0) {
+    objects = objects.filter((object) => compareKeys(object.key, from) >= 0);
+  }
+  const endsPast = before !== undefined && objects.length > 0 && compareKeys(objects[objects.length - 1].key, before) >= 0;
+  const end = endsPast ? objects.findIndex((object) => compareKeys(object.key, before) >= 0) : -1;
+  if (end !== -1) objects = objects.slice(0, end);
+  listing.started = true;
+  listing.token = page.nextToken;
+  listing.done = end !== -1 || page.nextToken === undefined;
+  listing.listed += objects.length;
+  if (objects.length > 0) {
+    listing.pages.push(objects);
+    listing.waiting += objects.length;
+  }
+  return objects;
+}
+
+function newListing(range: KeyRange): RangeListing {
+  return { range, started: false, done: false, inFlight: false, listed: 0, pages: [], waiting: 0 };
+}
+
+interface SplitContext {
+  readonly listPage: ListPage;
+  readonly signal: AbortSignal;
+  /** Ranges this split may make at most. */
+  readonly pieces: number;
+  /** Takes one request from the splits' budget; false when it is spent. */
+  readonly spend: () => boolean;
+  /** Takes a new range's first page (probes list it). */
+  readonly take: (listing: RangeListing, page: ListResponse) => void;
+}
+
+/**
+ * Splits the rest of a range whose last page (`page`, its keys within the range) ended at L, with more of the
+ * range to come. The range's keys past L lie below `before` (or anywhere below the prefix),
+ * so they share L's first c characters (c: the common length of L and `before`). Some depth
+ * d ≥ c is where they part from L: the shallowest d with a key between "L's first d
+ * characters, then L[d] + 1" (the first key past every key starting with L's first d + 1
+ * characters) and `before`. That boundary only moves down as d grows, so "is there a key
+ * past it?" is a probe (a listing starting just below it) whose answer turns from no to yes
+ * once: found by doubling then halving d, a probe a step. Fixed parts of keys (a date, a
+ * name, `part-000`) cost these few probes rather than one per character, and each empty probe
+ * narrows the range (nothing lies past its boundary). Then the rest splits at depth d at
+ * guessed keys: L's first d characters and each character the page's keys (below the prefix)
+ * use, in UTF-8 order, above the one the probe found; the probe's page is the first new
+ * range's first page. The range keeps the keys up to the first split point.
+ *
+ * Returns the new ranges, in key order, to list right after the range. Any split points in
+ * order between L and `before` would give the same objects; the guesses decide only how
+ * evenly the keys spread over the ranges and how many ranges turn out empty.
+ */
+async function splitRange(listing: RangeListing, page: readonly ListedObject[], context: SplitContext): Promise<RangeListing[]> {
+  const { prefix, before } = listing.range;
+  const last = codePoints(page[page.length - 1].key);
+  const below = codePoints(prefix).length;
+  let common = below;
+  if (before !== undefined) {
+    const bound = codePoints(before);
+    while (common < last.length && common < bound.length && last[common] === bound[common]) common++;
+  }
+  const boundary = (depth: number): string | undefined => {
+    const next = nextCodePoint(last[depth]);
+    return next === undefined ? undefined : String.fromCodePoint(...last.slice(0, depth), next);
+  };
+  /** The listing from `boundary(depth)` within the range, or undefined when it holds no key (or the budget is spent). */
+  const probe = async (depth: number): Promise<{ from: string; page: ListResponse } | 'empty' | 'spent'> => {
+    const from = boundary(depth);
+    const end = listing.range.before;
+    if (from === undefined || (end !== undefined && compareKeys(from, end) >= 0)) return 'empty';
+    if (!context.spend()) return 'spent';
+    const probed = await context.listPage({ prefix, delimited: false, startAfter: startAfterFor(from) }, context.signal);
+    const objects = probed.objects;
+    const lastProbed = objects.length > 0 ? objects[objects.length - 1].key : undefined;
+    const inRange = objects.some((object) => compareKeys(object.key, from) >= 0 && (end === undefined || compareKeys(object.key, end) < 0));
+    // Nothing from `from` up to the range's end: only keys below `from` (none in practice) or past the end, or no more keys.
+    const past = probed.nextToken === undefined || (end !== undefined && lastProbed !== undefined && compareKeys(lastProbed, end) >= 0);
+    if (!inRange && past) {
+      listing.range = { ...listing.range, before: from };
+      return 'empty';
+    }
+    return { from, page: probed };
+  };
+
+  let empty = common - 1;
+  let found: { depth: number; from: string; page: ListResponse } | undefined;
+  // Doubling: c, c + 1, c + 3, c + 7, ... up to L's last character.
+  for (let step = 1; found === undefined && empty < last.length - 1; step *= 2) {
+    const depth = Math.min(empty + step, last.length - 1);
+    const result = await probe(depth);
+    if (result === 'spent') return [];
+    if (result === 'empty') empty = depth;
+    else found = { depth, ...result };
+  }
+  if (found === undefined) return [];
+  // Halving between the deepest depth known empty and the shallowest known not.
+  while (found.depth - empty > 1) {
+    const depth: number = (empty + found.depth) >>> 1;
+    const result = await probe(depth);
+    if (result === 'spent') break;
+    if (result === 'empty') empty = depth;
+    else found = { depth, ...result };
+  }
+
+  const { depth, from } = found;
+  const firstFound = found.page.objects.find((object) => compareKeys(object.key, from) >= 0);
+  const floor = firstFound === undefined ? codePoints(from)[depth] : (codePoints(firstFound.key)[depth] ?? 0);
+  const used = new Set<number>();
+  for (const object of [...page, ...found.page.objects]) {
+    const points = codePoints(object.key);
+    for (let index = below; index < points.length; index++) used.add(points[index]);
+  }
+  const base = last.slice(0, depth);
+  const end = listing.range.before;
+  const guesses = [...used]
+    .filter((point) => point > floor)
+    .sort((a, b) => a - b)
+    .map((point) => String.fromCodePoint(...base, point))
+    .filter((key) => compareKeys(key, from) > 0 && (end === undefined || compareKeys(key, end) < 0));
+  let wanted = Math.min(guesses.length, context.pieces - 1);
+  const points = [from];
+  for (let index = 0; index < wanted; index++) {
+    if (!context.spend()) {
+      wanted = index;
+      break;
+    }
+  }
+  for (let index = 0; index < wanted; index++) points.push(guesses[Math.floor((index * guesses.length) / wanted)]);
+  const ranges = points.map((start, index) => newListing({ prefix, from: start, before: points[index + 1] ?? end }));
+  listing.range = { ...listing.range, before: from };
+  context.take(ranges[0], found.page);
+  return ranges;
 }
 
 /** Lists the parts side by side and yields their pages in part order. */
 async function* listInOrder(
   listPage: ListPage,
   parts: readonly Part[],
-  options: FanOutOptions,
+  options: FanOutOptions & { readonly pageLength: number },
   outerSignal: AbortSignal,
 ): AsyncGenerator<readonly ListedObject[]> {
   const stop = new AbortController();
   const signal = AbortSignal.any([outerSignal, stop.signal]);
   setMaxListeners(2 * options.concurrency + 10, signal);
-  const states = new Map<number, RangeState>();
   const running = new Set<Promise<void>>();
-  let buffered = 0;
+  const perRange = keysPerRange(options);
+  let waiting = 0;
+  let listed = 0;
+  let spent = 0;
+  let inFlight = 0;
   let reading = 0;
-  let nextToStart = 0;
   let failure: { error: unknown } | undefined;
   let wake: () => void = () => undefined;
   let changed = new Promise<void>((resolve) => (wake = resolve));
@@ -275,71 +464,98 @@ async function* listInOrder(
     changed = new Promise<void>((resolve) => (wake = resolve));
   };
 
-  const mayRun = (index: number) => index === reading || buffered < options.maxBuffered;
-  signal.addEventListener('abort', notify, { once: true });
-  const start = () => {
-    while (running.size < options.concurrency && nextToStart < parts.length) {
-      const index = nextToStart;
-      const part = parts[index];
-      if (!('range' in part)) {
-        nextToStart++;
-        continue;
-      }
-      if (!mayRun(index)) return;
-      nextToStart++;
-      const state: RangeState = { pages: [], done: false };
-      states.set(index, state);
-      const task = listRange(
-        listPage,
-        part.range,
-        async (objects) => {
-          state.pages.push(objects);
-          buffered += objects.length;
-          notify();
-          while (!mayRun(index) && !signal.aborted) await changed;
-        },
-        signal,
-      ).then(
-        () => {
-          state.done = true;
-        },
-        (error: unknown) => {
-          failure ??= { error };
-          stop.abort();
-        },
-      );
-      running.add(task);
-      void task.finally(() => {
+  const take = (listing: RangeListing, page: ListResponse) => {
+    const objects = takePage(listing, page);
+    waiting += objects.length;
+    listed += objects.length;
+    return objects;
+  };
+  const entries: Entry[] = parts.map((part) => {
+    if (!('range' in part)) return part;
+    const listing = newListing(part.range);
+    if (part.firstPage !== undefined) take(listing, part.firstPage);
+    return listing;
+  });
+  const spend = () => {
+    if (spent >= options.width + Math.floor(listed / (PAGES_PER_SPLIT_REQUEST * options.pageLength))) return false;
+    spent++;
+    return true;
+  };
+
+  /**
+   * Calls `visit` on each range that may list now, nearest the reader first: the one being
+   * read always, any other while fewer than `maxBuffered` objects wait in it and the ranges
+   * before it and fewer than twice that wait in all. Stops when `visit` returns false.
+   */
+  const eachListable = (visit: (listing: RangeListing, index: number) => boolean) => {
+    let ahead = 0;
+    for (let index = reading; index < entries.length; index++) {
+      const entry = entries[index];
+      if (!('range' in entry)) continue;
+      ahead += entry.waiting;
+      if (index !== reading && (ahead >= options.maxBuffered || waiting >= 2 * options.maxBuffered)) return;
+      if (!entry.done && !visit(entry, index)) return;
+    }
+  };
+
+  const listNext = (listing: RangeListing) => {
+    listing.inFlight = true;
+    inFlight++;
+    const task = (async () => {
+      const { prefix, from } = listing.range;
+      const startAfter = listing.started || from === undefined ? undefined : startAfterFor(from);
+      const page = await listPage({ prefix, delimited: false, startAfter, continuationToken: listing.token }, signal);
+      const objects = take(listing, page);
+      if (listing.done || listing.listed < perRange || objects.length === 0) return;
+      // Split only when the ranges that may list now are too few for the requests allowed.
+      let listable = 0;
+      eachListable(() => ++listable < options.concurrency);
+      if (listable >= options.concurrency) return;
+      const added = await splitRange(listing, objects, { listPage, signal, pieces: options.concurrency - listable + 1, spend, take });
+      if (added.length > 0) entries.splice(entries.indexOf(listing) + 1, 0, ...added);
+    })()
+      .catch((error: unknown) => {
+        failure ??= { error };
+        stop.abort();
+      })
+      .finally(() => {
+        listing.inFlight = false;
+        inFlight--;
         running.delete(task);
         start();
         notify();
       });
-    }
+    running.add(task);
+  };
+  const start = () => {
+    if (signal.aborted || inFlight >= options.concurrency) return;
+    eachListable((listing) => {
+      if (!listing.inFlight) listNext(listing);
+      return inFlight < options.concurrency;
+    });
   };
 
+  signal.addEventListener('abort', notify, { once: true });
   try {
-    for (reading = 0; reading < parts.length; reading++) {
-      const part = parts[reading];
-      notify();
+    for (reading = 0; reading < entries.length; reading++) {
+      const entry = entries[reading];
       start();
-      if (!('range' in part)) {
-        if (part.objects.length > 0) yield part.objects;
+      if (!('range' in entry)) {
+        if (entry.objects.length > 0) yield entry.objects;
         continue;
       }
       for (;;) {
         if (failure !== undefined) throw failure.error;
         signal.throwIfAborted();
-        const state = states.get(reading);
-        const page = state?.pages.shift();
+        const page = entry.pages.shift();
         if (page !== undefined) {
-          buffered -= page.length;
-          notify();
+          entry.waiting -= page.length;
+          waiting -= page.length;
           start();
-          if (page.length > 0) yield page;
-        } else if (state?.done) break;
+          yield page;
+        } else if (entry.done && !entry.inFlight) break;
         else await changed;
       }
-      states.delete(reading);
     }
   } finally {
     signal.removeEventListener('abort', notify);
