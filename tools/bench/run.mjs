@@ -15,7 +15,7 @@ import { mergeAtScale, mergeShardResults } from './lib/merge-bench.mjs';
 import { gzippedShard, manySmallObjects, oneLargeObject, partKey, RESULTS, shardOfManyFiles, SOURCE } from './lib/migrate-bench.mjs';
 import { localPipeline, processPerFile, rawGetRate, sdkFetchRate, serveLocalRunData, writeSmallFiles } from './lib/pipeline-bench.mjs';
 import { growthSvg, writeSweepPlot } from './lib/plot.mjs';
-import { planOverListing } from './lib/plan-bench.mjs';
+import { PLAN_BENCH_LAYOUTS, planOverListing } from './lib/plan-bench.mjs';
 import { formatReport } from './lib/report.mjs';
 import { ensureRclone, manySmallAgainstRclone } from './lib/rclone-bench.mjs';
 import { plainGetRate, startS3Process } from './lib/s3.mjs';
@@ -33,6 +33,10 @@ const HELP = `npm run bench [-- options]
   --only LIST        only these sections: ${SECTIONS.join(',')},sweep,many-objects,plan-scale
   --plan-scale       also plan over 100k, 1M and 10M listed keys (minutes)
   --plan-scale-keys LIST  those key counts instead (e.g. 100000,1000000)
+  --plan-scale-layout L   the listed keys: folders (dNN/sNN/part-N.txt, default) or flat
+                     (access-log names, no folder below the prefix)
+  --plan-scale-sequential-keys LIST  key counts also planned with --list-concurrency 1,
+                     for the ratio (default 100000)
   --scale-plot FILE.svg  draw plan's growth with the number of keys
   --many-objects     also a shard of 100,000 small objects (minutes: uploading them dominates)
   --sweep            also migrate's throughput by object size, on one core and on all
@@ -55,6 +59,8 @@ const { values: flags } = parseArgs({
     'plan-scale': { type: 'boolean', default: false },
     'scale-plot': { type: 'string' },
     'plan-scale-keys': { type: 'string', default: '100000,1000000,10000000' },
+    'plan-scale-layout': { type: 'string', default: 'folders' },
+    'plan-scale-sequential-keys': { type: 'string', default: '100000' },
     sweep: { type: 'boolean', default: false },
     plot: { type: 'string' },
     json: { type: 'string' },
@@ -69,6 +75,10 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   process.stdout.write(HELP);
   process.exit(0);
+}
+if (!PLAN_BENCH_LAYOUTS.includes(flags['plan-scale-layout'])) {
+  process.stderr.write(`--plan-scale-layout: ${flags['plan-scale-layout']} is not one of ${PLAN_BENCH_LAYOUTS.join(', ')}\n`);
+  process.exit(2);
 }
 const chosen = new Set(flags.only ? flags.only.split(',') : SECTIONS);
 if (flags['many-objects']) chosen.add('many-objects');
@@ -232,13 +242,17 @@ if (wants('pipeline')) {
 if (wants('plan-scale')) {
   // The issue's measure: pages of 1,000 after 50 ms, about what S3 gives.
   const latencyMs = 50;
+  const layout = flags['plan-scale-layout'];
   results.planScale = [];
   for (const keys of flags['plan-scale-keys'].split(',').map(Number)) {
-    progress(`plan over ${keys.toLocaleString('en')} listed keys, ${latencyMs} ms a page`);
-    results.planScale.push(await planOverListing(flags.dist, { keys, latencyMs }));
+    progress(`plan over ${keys.toLocaleString('en')} listed keys (${layout}), ${latencyMs} ms a page`);
+    results.planScale.push(await planOverListing(flags.dist, { keys, latencyMs, layout }));
   }
-  progress('plan over 100,000 keys listed sequentially (--list-concurrency 1), for the ratio');
-  results.planScaleSequential = await planOverListing(flags.dist, { keys: 100_000, latencyMs, listConcurrency: 1 });
+  results.planScaleSequential = [];
+  for (const keys of flags['plan-scale-sequential-keys'].split(',').filter(Boolean).map(Number)) {
+    progress(`plan over ${keys.toLocaleString('en')} keys (${layout}) listed sequentially (--list-concurrency 1), for the ratio`);
+    results.planScaleSequential.push(await planOverListing(flags.dist, { keys, latencyMs, listConcurrency: 1, layout }));
+  }
 }
 
 results.loadAverageAfter = loadavg();
@@ -249,7 +263,7 @@ if (flags['scale-plot'] && results.planScale) {
   writeFileSync(
     flags['scale-plot'],
     growthSvg({
-      title: 'plan over a listing endpoint (1,000 keys a page, 50 ms a page)',
+      title: `plan over a listing endpoint (${rows[0]?.layout ?? 'folders'} keys, 1,000 a page, 50 ms a page)`,
       xLabel: 'keys listed',
       xs: rows.map((row) => row.keys),
       xTick: (keys) => (keys >= 1e6 ? `${keys / 1e6}M` : `${keys / 1e3}k`),

@@ -10,8 +10,11 @@ import { runStageProcess } from './stages.mjs';
 /** Shards of every plan measured here: a fixed count, as a Batch array size is. */
 export const PLAN_BENCH_SHARDS = 1000;
 
-async function startListingProcess(keys, latencyMs) {
-  const child = spawn(process.execPath, ['tools/bench/listing-server.mjs', String(keys), String(latencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Key layouts the listing endpoint makes up (tools/bench/listing-server.mjs). */
+export const PLAN_BENCH_LAYOUTS = ['folders', 'flat'];
+
+async function startListingProcess(keys, latencyMs, layout) {
+  const child = spawn(process.execPath, ['tools/bench/listing-server.mjs', String(keys), String(latencyMs), layout], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const next = () =>
     new Promise((resolve, reject) => {
@@ -29,9 +32,9 @@ async function startListingProcess(keys, latencyMs) {
   };
 }
 
-/** Plans `keys` keys listed with `latencyMs` per page; `listConcurrency` 1 is the sequential listing. */
-export async function planOverListing(dist, { keys, latencyMs, listConcurrency }) {
-  const server = await startListingProcess(keys, latencyMs);
+/** Plans `keys` keys in `layout` listed with `latencyMs` per page; `listConcurrency` 1 is the sequential listing. */
+export async function planOverListing(dist, { keys, latencyMs, listConcurrency, layout = 'folders' }) {
+  const server = await startListingProcess(keys, latencyMs, layout);
   const args = ['--source', 's3://bench/data/', '--destination', 's3://bench/out/', '--plan', 's3://bench/plans/scale.json', '--shards', String(PLAN_BENCH_SHARDS)];
   if (listConcurrency !== undefined) args.push('--list-concurrency', String(listConcurrency));
   let run;
@@ -46,6 +49,7 @@ export async function planOverListing(dist, { keys, latencyMs, listConcurrency }
   const written = logEvent(run, 'Plan:Written');
   return {
     keys,
+    layout,
     latencyMs,
     listConcurrency: listConcurrency ?? 'default',
     wallMs: run.wallMs,

@@ -35,8 +35,8 @@ export function scaleSections(results) {
   }
   const planRows = results.planScale;
   if (planRows) {
-    out.push('', `plan over a synthetic listing endpoint (pages of 1,000, ${planRows[0]?.latencyMs} ms each; 1,000 shards)`);
-    for (const row of [...planRows, ...(results.planScaleSequential ? [results.planScaleSequential] : [])]) {
+    out.push('', `plan over a synthetic listing endpoint (${planRows[0]?.layout ?? 'folders'} keys, pages of 1,000, ${planRows[0]?.latencyMs} ms each; 1,000 shards)`);
+    for (const row of [...planRows, ...(results.planScaleSequential ?? [])]) {
       out.push(
         `  ${count(row.keys).padStart(10)} keys${row.listConcurrency === 1 ? ' (sequential)' : ''}: ${fixed(row.wallMs / 1000)} s wall, plan's CPU ${fixed(row.cpuMs / 1000)} s, ` +
           `peak RSS ${mib(row.maxRssBytes)}, ${count(row.listRequests)} LIST requests, ${fixed(row.meanListingsInFlight)} in flight on average, ` +
