@@ -7,6 +7,11 @@ function addText(table: CountTable, text: string, count = 1): void {
   table.add(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length), count);
 }
 
+function hashOf(text: string): number {
+  const bytes = encoder.encode(text);
+  return hashBytes(bytes, 0, bytes.length);
+}
+
 function countOf(table: CountTable, text: string): number {
   const bytes = encoder.encode(text);
   const entry = table.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
@@ -21,6 +26,23 @@ describe('CountTable', () => {
       3, 1, 1, 1, 0,
     ]);
     expect([table.size, table.total]).toEqual([4, 6]);
+  });
+
+  it('hashes with FNV-1a: its published values, as signed 32-bit integers', () => {
+    expect([hashOf(''), hashOf('a'), hashOf('foobar')]).toEqual([0x811c9dc5 | 0, 0xe40c292c | 0, 0xbf9cf968 | 0]);
+    // Only the bytes in [start, end) count.
+    expect(hashBytes(encoder.encode('xfoobarx'), 1, 7)).toBe(hashOf('foobar'));
+  });
+
+  it('tells apart keys of one length whose hashes are equal', () => {
+    // Two 9-byte words on which FNV-1a collides: only their bytes tell them apart.
+    expect(hashOf('declinate')).toBe(hashOf('macallums'));
+    const table = new CountTable();
+    addText(table, 'declinate', 2);
+    expect(countOf(table, 'macallums')).toBe(0);
+    addText(table, 'macallums', 3);
+    addText(table, 'declinate', 4);
+    expect([countOf(table, 'declinate'), countOf(table, 'macallums'), table.size]).toEqual([6, 3, 2]);
   });
 
   it('reads keys from any offset of the given bytes', () => {
@@ -59,6 +81,7 @@ describe('CountTable', () => {
         5,
         distinct + 1,
       ]);
+      expect(table.total).toBe(distinct + 10);
     }
   });
 });
