@@ -1,16 +1,21 @@
 import { parseS3Path } from '@wordbatch/s3-path';
 import {
   assertPlanWritesOutsideSource,
+  indexMapLocation,
   mergeResultLocation,
   perFileLocation,
   planCopyLocation,
+  retryNumberOfIndexMap,
+  runActualsLocation,
   shardIndexOfResultKey,
   shardListLocation,
   shardListsFolderFor,
   shardResultLocation,
   shardResultName,
+  shardResultsFolder,
   shardTimingLocation,
   shardTimingName,
+  shardTimingsFolder,
   sourceLocation,
 } from './layout';
 import { sampleHeader } from './sample-header.spec-helper';
@@ -31,6 +36,9 @@ describe('layout', () => {
     expect(mergeResultLocation(header).key).toBe('out/p1-0123456789ab/result.json');
     expect(perFileLocation(header, 'sub/a b.txt').key).toBe('out/p1-0123456789ab/files/sub/a b.txt');
     expect(sourceLocation(header, 'sub/a b.txt')).toEqual({ bucket: 'src-bucket', key: 'docs/sub/a b.txt' });
+    expect(runActualsLocation(header).key).toBe('out/p1-0123456789ab/actuals.json');
+    expect(shardResultsFolder(header)).toEqual({ bucket: 'dst-bucket', key: 'out/p1-0123456789ab/shards/' });
+    expect(shardTimingsFolder(header)).toEqual({ bucket: 'dst-bucket', key: 'out/p1-0123456789ab/timings/' });
   });
 
   it('names shard outputs relative to the results folder, as a copy of that folder holds them', () => {
@@ -41,13 +49,25 @@ describe('layout', () => {
 
   it('reads the shard index back from a result key', () => {
     expect(shardIndexOfResultKey(shardResultLocation(header, 9999).key)).toBe(9999);
-    expect(shardIndexOfResultKey('out/p1/result.json')).toBeUndefined();
+    expect(shardIndexOfResultKey('shard-123456.tsv')).toBe(123456);
+    for (const key of ['out/p1/result.json', 'shards/shard-0042.tsv', 'shards/shard-00042.tsv.part', 'shards/shard-00042xtsv']) {
+      expect(shardIndexOfResultKey(key)).toBeUndefined();
+    }
+  });
+
+  it('reads the retry number back from an index map key, and from no other key', () => {
+    expect(retryNumberOfIndexMap(indexMapLocation({ bucket: 'dst', key: '' }, 12).key)).toBe(12);
+    expect(retryNumberOfIndexMap('out/p1/retries/retry-3.json')).toBe(3);
+    for (const key of ['out/p1/oldretries/retry-3.json', 'out/p1/retries/retry-3.json.part', 'out/p1/retries/retry-.json', 'out/p1/retries/retry-3xjson']) {
+      expect(retryNumberOfIndexMap(key)).toBeUndefined();
+    }
   });
 
   it('derives the shard lists folder from the plan name', () => {
     expect(shardListsFolderFor(parseS3Path('s3://b12/plans/p1.json'))).toEqual({ bucket: 'b12', key: 'plans/p1/' });
     expect(() => shardListsFolderFor(parseS3Path('s3://b12/plans/p1'))).toThrow(/must name a \.json object/);
     expect(() => shardListsFolderFor(parseS3Path('s3://b12/.json'))).toThrow(/must name a \.json object/);
+    expect(() => shardListsFolderFor(parseS3Path('s3://b12/plans/.json'))).toThrow('--plan must name a .json object, got s3://b12/plans/.json');
   });
 
   it.each([
