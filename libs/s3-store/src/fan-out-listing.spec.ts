@@ -108,7 +108,7 @@ describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
           const expected = [...new Set(keys)].filter((listed) => listed.startsWith(prefix)).sort(inKeyOrder);
           expect(sequential.map((object) => object.key)).toEqual(expected);
           // The bound listFannedOut states: the sequential pages, the first range's last page, and what splits may spend.
-          const bound = sequentialRequests + 1 + options.width + Math.floor(expected.length / (4 * pageSize));
+          const bound = sequentialRequests + 1 + options.concurrency + Math.floor(expected.length / (4 * pageSize));
           expect(server.counts.list - sequentialRequests).toBeLessThanOrEqual(bound);
         } finally {
           store.destroy();
@@ -133,8 +133,8 @@ describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
       // On average more than 2.5 of the 8 allowed in flight (1 when listed one page after another;
       // 3.5 with the machine's load average at 28, where CPU time decides part of it).
       expect(server.counts.listMs / server.counts.listSpanMs).toBeGreaterThanOrEqual(2.5);
-      // 300 sequential pages; at most 1 + 64 + 30,000 / 400 more.
-      expect(server.counts.list).toBeLessThanOrEqual(300 + 1 + 64 + 75);
+      // 300 sequential pages; at most 1 + 8 + 30,000 / 400 more.
+      expect(server.counts.list).toBeLessThanOrEqual(300 + 1 + 8 + 75);
     } finally {
       store.destroy();
       await server.close();

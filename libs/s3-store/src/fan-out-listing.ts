@@ -51,10 +51,12 @@ export function fanOutOptions(concurrency: number, depth: number): FanOutOptions
 const MAX_HELD_OBJECTS = 10_000;
 
 /**
- * Splitting ranges may cost one LIST request (an empty probe, or the last, partial page of a
- * range it made) for every this many pages the listing hands out, on top of `width` to begin
- * with: a flat listing of n pages costs at most n + 1 + width + n / 4 requests, and the
- * first splits, before many pages are out, can still make a range per request in flight.
+ * Splitting ranges may cost one LIST request (a probe that finds nothing, or the last, partial
+ * page of a range it made) for every this many pages the listing hands out, on top of one per
+ * request in flight to begin with: a flat listing of n pages costs at most
+ * n + 1 + concurrency + n / 4 requests, and the first split can still make a range per request
+ * in flight. More would buy little: plan spends about 10 ms of CPU on a page of 1,000 keys
+ * (docs/performance.md), so about 5 requests in flight at S3's ~50 ms a page keep it busy.
  */
 const PAGES_PER_SPLIT_REQUEST = 4;
 
@@ -98,7 +100,7 @@ type Part = { readonly objects: readonly ListedObject[] } | { readonly range: Ke
  *
  * Cost: beyond the sequential listing's pages, the walk's first page and folder pages, one
  * request per range (the page where it ends may be partial), and the splits' probes that
- * find nothing; splitting adds at most `width` + one request per PAGES_PER_SPLIT_REQUEST
+ * find nothing; splitting adds at most `concurrency` + one request per PAGES_PER_SPLIT_REQUEST
  * pages handed out. Memory: at most about 2 × `maxBuffered` listed objects wait for the
  * reader, plus a page per request in flight.
  */
@@ -477,7 +479,7 @@ async function* listInOrder(
     return listing;
   });
   const spend = () => {
-    if (spent >= options.width + Math.floor(listed / (PAGES_PER_SPLIT_REQUEST * options.pageLength))) return false;
+    if (spent >= options.concurrency + Math.floor(listed / (PAGES_PER_SPLIT_REQUEST * options.pageLength))) return false;
     spent++;
     return true;
   };
