@@ -53,6 +53,29 @@ describe('PackedPlanItems', () => {
     expect(() => packed.at(2)).toThrow(RangeError);
     expect(() => packed.at(-1)).toThrow(RangeError);
     expect(() => packed.at(0.5)).toThrow(RangeError);
+    expect(() => packed.at(2)).toThrow('item 2 of 2');
+  });
+
+  it('keeps ETags that are almost an MD5 (31 or 33 hex digits, a letter past f) as written', () => {
+    const md5 = '0123456789abcdef0123456789abcdef';
+    const items = [md5.slice(1), `${md5}0`, `0${md5}`, `${md5.slice(1)}g`, md5].map((etag, index) => ({ name: `n${index}`, size: index, etag }));
+    expect([...PackedPlanItems.from(items)]).toEqual(items);
+  });
+
+  it('keeps a name longer than twice its text buffer', () => {
+    const items = [
+      { name: 'a', size: 1, etag: 'e' },
+      { name: `${'n'.repeat(10_000)}\u00e9`, size: 2, etag: 'f' },
+      { name: 'b', size: 3, etag: 'g' },
+    ];
+    expect([...PackedPlanItems.from(items)]).toEqual(items);
+  });
+
+  it('keeps characters outside the Basic Multilingual Plane in ETags and version ids; refuses a version id with an unpaired surrogate', () => {
+    const items: PlanItem[] = [{ name: 'a', size: 1, etag: 'e\u{1f600}', versionId: 'v\u{1f600}' }];
+    expect([...PackedPlanItems.from(items)]).toEqual(items);
+    expect(() => PackedPlanItems.from([{ name: 'b', size: 1, etag: 'e', versionId: 'v\udc00' }])).toThrow('version id of b is not valid Unicode');
+    expect(() => PackedPlanItems.from([{ name: 'c', size: 1, etag: 'e', versionId: '\ud800v' }])).toThrow(RangeError);
   });
 
   it('is empty when nothing was added', () => {
