@@ -68,7 +68,7 @@ export const PLAN_FLAGS = {
     placeholder: 'K',
   }),
   listDepth: flag.integerWithDefault(0, 20, {
-    help: 'folder levels below the source that listing may split at (0 lists sequentially)',
+    help: 'folder levels below the source that listing may split at; a flat or larger part is split at probed keys (0 lists sequentially)',
     default: 3,
   }),
 } as const;
