@@ -255,4 +255,27 @@ describe('fanned-out listing, against the embedded S3 server', () => {
       await server.close();
     }
   }, 180_000);
+
+  it('matches its sequential listing over a flat prefix of three pages, split by probes', async () => {
+    const server = await startLocalS3({ directory, buckets: [bucket] });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      // Hex names in no particular order of upload, as UUID-named objects are.
+      const keys = Array.from({ length: 2_100 }, (_, index) => `flat/${((index * 40_503) % 65_536).toString(16).padStart(4, '0')}.log`);
+      for (let next = 0; next < keys.length; next += 64) {
+        await Promise.all(keys.slice(next, next + 64).map((name) => store.put({ bucket, key: name }, name)));
+      }
+      const sequential = await collect(store.listPages({ bucket, key: 'flat/' }));
+      const before = store.requests.list;
+      // Ranges of 5 keys wanted: the first range splits after its second page.
+      const fanned = await collect(store.listPages({ bucket, key: 'flat/' }, { fanOut: { concurrency: 4, depth: 2, width: 8, maxBuffered: 40 } }));
+      expect(sequential.map((object) => object.key)).toEqual([...new Set(keys)].sort());
+      expect(fanned).toEqual(sequential);
+      // More requests than the 3 pages: the split's probes and ranges were listed.
+      expect(store.requests.list - before).toBeGreaterThan(3);
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  }, 180_000);
 });
