@@ -20,9 +20,9 @@ export interface ListingServer {
    * Requests answered so far, by kind, and the bytes of the PUT bodies received. `listMs` adds
    * up every listing request's time from arrival to answer, and `listSpanMs` is the time from
    * the first listing's arrival to the last one's answer: their ratio is how many listings
-   * were in flight on average.
+   * were in flight on average. `listedKeys` adds up the keys (Contents) of every listing's answer.
    */
-  readonly counts: { list: number; put: number; putBytes: number; inFlight: number; maxInFlight: number; listMs: number; listSpanMs: number };
+  readonly counts: { list: number; listedKeys: number; put: number; putBytes: number; inFlight: number; maxInFlight: number; listMs: number; listSpanMs: number };
   close(): Promise<void>;
 }
 
@@ -42,7 +42,7 @@ const LAST_MODIFIED = '2026-01-01T00:00:00.000Z';
  * Signatures are not checked.
  */
 export async function startListingServer(options: ListingServerOptions): Promise<ListingServer> {
-  const counts = { list: 0, put: 0, putBytes: 0, inFlight: 0, maxInFlight: 0, listMs: 0, listSpanMs: 0 };
+  const counts = { list: 0, listedKeys: 0, put: 0, putBytes: 0, inFlight: 0, maxInFlight: 0, listMs: 0, listSpanMs: 0 };
   let firstListAt: number | undefined;
   const latencyMs = options.latencyMs ?? 0;
   const server = createServer((request, response) => {
@@ -93,7 +93,7 @@ function handle(request: IncomingMessage, response: ServerResponse, options: Lis
   if (request.method === 'GET' && keyParts.join('') === '' && url.searchParams.get('list-type') === '2') {
     counts.list++;
     request.resume();
-    const body = listPage(options.bucket, options.keys, url.searchParams, options.pageSize);
+    const body = listPage(options.bucket, options.keys, url.searchParams, options.pageSize, counts);
     response.writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': body.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0) });
     for (const piece of body) response.write(piece);
     response.end();
@@ -116,7 +116,7 @@ type Entry = { readonly kind: 'key'; readonly index: number; readonly key: strin
  * 64 KiB: one string of a 230 KB page would be made in V8's large-object space, at many times
  * the CPU (list-page-xml.ts in s3-store says the same of reading one).
  */
-export function listPage(bucket: string, keys: ListingKeys, query: URLSearchParams, pageSize = MAX_KEYS): string[] {
+export function listPage(bucket: string, keys: ListingKeys, query: URLSearchParams, pageSize = MAX_KEYS, counts?: { listedKeys: number }): string[] {
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
   const maxKeys = Math.min(pageSize, Number(query.get('max-keys') ?? MAX_KEYS));
@@ -164,6 +164,7 @@ export function listPage(bucket: string, keys: ListingKeys, query: URLSearchPara
   }
   for (const entry of entries) {
     if (entry.kind === 'key') {
+      if (counts !== undefined) counts.listedKeys++;
       parts.push(
         `<Contents><Key>${text(entry.key)}</Key><LastModified>${LAST_MODIFIED}</LastModified>` +
           `<ETag>&quot;${keys.etagAt(entry.index)}&quot;</ETag><Size>${keys.sizeAt(entry.index)}</Size><StorageClass>STANDARD</StorageClass></Contents>`,

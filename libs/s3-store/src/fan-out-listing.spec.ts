@@ -205,6 +205,32 @@ describe('fanned-out listing, against a ListObjectsV2 endpoint', () => {
     }
   });
 
+  it.each([
+    ['flat', flatKeys(40_000, { prefix: 'data/' })],
+    ['in folders', generatedKeys(40_000, { prefix: 'data/', foldersPerLevel: 10 })],
+  ])('lists no further ahead of a reader that stops than 2 × maxBuffered objects and a page per request (%s)', async (_, keys) => {
+    const server = await startListingServer({ bucket, keys, pageSize: 100 });
+    const store = new ObjectStore(createS3Client(server.env));
+    try {
+      const options = { concurrency: 4, depth: 2, width: 32, maxBuffered: 1_000 };
+      let read = 0;
+      for await (const page of store.listPages({ bucket, key: 'data/' }, { fanOut: options })) {
+        read += page.length;
+        if (read < 5_000) continue;
+        // The reader stops a while: the listing fills what may wait and stops.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const listedAhead = server.counts.listedKeys - read;
+        // Probes' pages count as listed too.
+        expect(listedAhead).toBeLessThanOrEqual(2 * options.maxBuffered + 2 * options.concurrency * 100);
+        expect(listedAhead).toBeGreaterThan(0);
+        break;
+      }
+    } finally {
+      store.destroy();
+      await server.close();
+    }
+  });
+
   it('stops every request when the reader stops early', async () => {
     const server = await startListingServer({ bucket, keys: generatedKeys(5_000, { prefix: '', foldersPerLevel: 10 }), latencyMs: 5, pageSize: 50 });
     const store = new ObjectStore(createS3Client(server.env));
