@@ -92,15 +92,16 @@ type Part = { readonly objects: readonly ListedObject[] } | { readonly range: Ke
  * the whole prefix one range, its first page already listed.
  *
  * Ranges are listed `concurrency` requests at a time, nearest the reader first, and handed
- * out in order; a range larger than `keysPerRange` is split while it lists when too few
- * ranges are left to keep the requests busy (see splitRange): it probes for where its
- * remaining keys divide and hands the keys past the first split point to new ranges. Every
+ * out in order; a range that has listed `keysPerRange` keys and has more is split while it
+ * lists, when too few ranges may list to keep the requests busy (see splitRange): it probes
+ * for where its remaining keys divide and hands the keys past the first split point to new
+ * ranges. A smaller range is not split: a flat listing of a few pages costs no probe. Every
  * range starts just below its `from` and stops at its `before`, so the ranges together list
  * each key exactly once, whatever was guessed.
  *
  * Cost: beyond the sequential listing's pages, the walk's first page and folder pages, one
  * request per range (the page where it ends may be partial), and the splits' probes that
- * find nothing; splitting adds at most `concurrency` + one request per PAGES_PER_SPLIT_REQUEST
+ * find nothing or are superseded; splitting adds at most `concurrency` + one request per PAGES_PER_SPLIT_REQUEST
  * pages handed out. Memory: at most about 2 × `maxBuffered` listed objects wait for the
  * reader, plus a page per request in flight.
  */
