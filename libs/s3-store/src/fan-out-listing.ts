@@ -51,14 +51,21 @@ export function fanOutOptions(concurrency: number, depth: number): FanOutOptions
 const MAX_HELD_OBJECTS = 10_000;
 
 /**
- * Splitting ranges may cost one LIST request (a probe that finds nothing, or the last, partial
- * page of a range it made) for every this many pages the listing hands out, on top of one per
- * request in flight to begin with: a flat listing of n pages costs at most
- * n + 1 + concurrency + n / 4 requests, and the first split can still make a range per request
- * in flight. More would buy little: plan spends about 10 ms of CPU on a page of 1,000 keys
- * (docs/performance.md), so about 5 requests in flight at S3's ~50 ms a page keep it busy.
+ * Splitting ranges may cost one LIST request (a probe that finds nothing or is superseded, or
+ * the last, partial page of a range it made) for every this many pages the listing hands out,
+ * on top of SPLIT_REQUESTS_PER_REQUEST per request in flight to begin with: a flat listing of
+ * n pages costs at most n + 1 + 2 × concurrency + n / 4 requests. More would buy little: plan
+ * spends about 10 ms of CPU on a page of 1,000 keys (docs/performance.md), so about 5
+ * requests in flight at S3's ~50 ms a page keep it busy.
  */
 const PAGES_PER_SPLIT_REQUEST = 4;
+/**
+ * What splitting may spend before any page is out, per request in flight: the first splits
+ * make a range per idle request, and one per request was too little to split the ranges they
+ * made in turn until many pages were out (a 1M-key flat listing took 10.8 s at 50 ms a page in
+ * a simulation, 7.7 s with two; `width`, 8 a request, bought nothing more for twice the requests).
+ */
+const SPLIT_REQUESTS_PER_REQUEST = 2;
 
 /**
  * A part of the listing: the keys below `prefix` from `from` (inclusive) up to `before`
@@ -101,9 +108,9 @@ type Part = { readonly objects: readonly ListedObject[] } | { readonly range: Ke
  *
  * Cost: beyond the sequential listing's pages, the walk's first page and folder pages, one
  * request per range (the page where it ends may be partial), and the splits' probes that
- * find nothing or are superseded; splitting adds at most `concurrency` + one request per PAGES_PER_SPLIT_REQUEST
- * pages handed out. Memory: at most about 2 × `maxBuffered` listed objects wait for the
- * reader, plus a page per request in flight.
+ * find nothing or are superseded; splitting adds at most 2 × `concurrency` + one request per
+ * PAGES_PER_SPLIT_REQUEST pages handed out. Memory: at most about 2 × `maxBuffered` listed
+ * objects wait for the reader, plus a page per request in flight.
  */
 export async function* listFannedOut(
   listPage: ListPage,
@@ -480,24 +487,31 @@ async function* listInOrder(
     return listing;
   });
   const spend = () => {
-    if (spent >= options.concurrency + Math.floor(listed / (PAGES_PER_SPLIT_REQUEST * options.pageLength))) return false;
+    if (spent >= SPLIT_REQUESTS_PER_REQUEST * options.concurrency + Math.floor(listed / (PAGES_PER_SPLIT_REQUEST * options.pageLength))) return false;
     spent++;
     return true;
   };
 
   /**
-   * Calls `visit` on each range that may list now, nearest the reader first: the one being
-   * read always, any other while fewer than `maxBuffered` objects wait in it and the ranges
-   * before it and fewer than twice that wait in all. Stops when `visit` returns false.
+   * Calls `visit` on each unfinished range that may list now, nearest the reader first: the
+   * one being read always; the `concurrency` nearest the reader while fewer than `maxBuffered`
+   * objects wait in them and the ranges before them; any other while, besides, fewer than
+   * `maxBuffered` wait in all. So ranges far ahead cannot fill what may wait and leave the near
+   * ones (which a split may have made after they listed) to list one page after another, and
+   * at most about 2 × `maxBuffered` objects wait: the near ones' and the far ones'. Stops when
+   * `visit` returns false; `near` says whether the range is one of the nearest.
    */
-  const eachListable = (visit: (listing: RangeListing, index: number) => boolean) => {
+  const eachListable = (visit: (listing: RangeListing, near: boolean) => boolean) => {
     let ahead = 0;
+    let unfinished = 0;
     for (let index = reading; index < entries.length; index++) {
       const entry = entries[index];
       if (!('range' in entry)) continue;
       ahead += entry.waiting;
-      if (index !== reading && (ahead >= options.maxBuffered || waiting >= 2 * options.maxBuffered)) return;
-      if (!entry.done && !visit(entry, index)) return;
+      if (entry.done) continue;
+      const near = unfinished++ < options.concurrency;
+      if (index !== reading && (ahead >= options.maxBuffered || (!near && waiting >= options.maxBuffered))) return;
+      if (!visit(entry, near)) return;
     }
   };
 
@@ -510,10 +524,15 @@ async function* listInOrder(
       const page = await listPage({ prefix, delimited: false, startAfter, continuationToken: listing.token }, signal);
       const objects = take(listing, page);
       if (listing.done || listing.listed < perRange || objects.length === 0) return;
-      // Split only when the ranges that may list now are too few for the requests allowed.
+      // Split only when the ranges that may list now are too few for the requests allowed, and
+      // only a range near the reader: the new ranges come right after it, near too.
       let listable = 0;
-      eachListable(() => ++listable < options.concurrency);
-      if (listable >= options.concurrency) return;
+      let near = false;
+      eachListable((entry, isNear) => {
+        if (entry === listing) near = isNear;
+        return ++listable < options.concurrency;
+      });
+      if (!near || listable >= options.concurrency) return;
       const added = await splitRange(listing, objects, { listPage, signal, pieces: options.concurrency - listable + 1, spend, take });
       if (added.length > 0) entries.splice(entries.indexOf(listing) + 1, 0, ...added);
     })()
