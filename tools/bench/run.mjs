@@ -228,7 +228,7 @@ if (wants('pipeline')) {
   progress('the same objects: plain GETs, and one process per object');
   const { s3, keys } = await serveLocalRunData(dataDir);
   try {
-    const raw = await rawGetRate(s3, keys, 2);
+    const raw = await rawGetRate(s3, keys, 3);
     const fetchProgram = await bundleBenchProgram('fetch-only', { minify: true });
     const fetchOnly = await sdkFetchRate(fetchProgram, s3, keys, pipeline.migrateChildren);
     const perFileProgram = await bundleBenchProgram('per-file', { minify: true });

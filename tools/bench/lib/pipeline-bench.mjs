@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { smallPieces } from './corpus.mjs';
-import { logLines, runMeasured } from './measure.mjs';
+import { logLines, median, runMeasured } from './measure.mjs';
 import { plainGetRate, startS3Process } from './s3.mjs';
 import { bundlePath } from './stages.mjs';
 
@@ -57,11 +57,11 @@ export async function serveLocalRunData(dataDir) {
   return { s3, keys };
 }
 
-/** The server's own rate: plain concurrent GETs of every object, `rounds` times; the best round. */
+/** The server's own rate: plain concurrent GETs of every object, `rounds` times; the median round. */
 export async function rawGetRate(s3, keys, rounds) {
   const rates = [];
   for (let round = 0; round < rounds; round++) rates.push(await plainGetRate(s3.endpoint, LOCAL_SOURCE_BUCKET, keys));
-  return { objects: keys.length, objectsPerSecond: Math.max(...rates) };
+  return { objects: keys.length, objectsPerSecond: median(rates) };
 }
 
 /**

@@ -131,7 +131,7 @@ function pipelineSection(results) {
       table(
         [['', ANY], ['objects/s', RIGHT], ['x plain GETs', RIGHT], ['x fetch alone', RIGHT], ['target', ANY]],
         [
-          row('the server alone: plain HTTP GETs, 16 in flight (best of 2 rounds)', raw.objectsPerSecond, ''),
+          row('the server alone: plain HTTP GETs, 16 in flight (median of 3 rounds)', raw.objectsPerSecond, ''),
           ...(fetchOnly ? [row(`fetching alone as migrate does: ObjectStore in ${fetchOnly.processes} processes, 16 in flight each`, fetchOnly.objectsPerSecond, '')] : []),
           row(
             `local pipeline: plan, ${run.migrateChildren} migrate children, merge (${fixed(run.seconds)} s after the upload)`,
