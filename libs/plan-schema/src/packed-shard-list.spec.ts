@@ -72,6 +72,13 @@ describe('parsePackedShardList', () => {
     expect(fullParse).not.toHaveBeenCalled();
   });
 
+  it('reads names holding brackets, braces, quotes and backslashes, item by item', () => {
+    const odd = { ...list, items: [{ ...items[0], name: 'x}]{[\\"}.txt' }, { ...items[1], name: '[{' }, items[2]] };
+    const parsed = parsePackedShardList(JSON.stringify(odd));
+    expect(fullParse).not.toHaveBeenCalled();
+    expect([...parsed.items]).toEqual(odd.items);
+  });
+
   it('keeps the last of duplicate keys, as JSON.parse does; a second item list is left to parseShardList', () => {
     const text = JSON.stringify(list).replace('"bytes":12', '"bytes":99,"bytes":12');
     expect(outcome(() => parsePackedShardList(text))).toEqual(list);
@@ -88,6 +95,11 @@ describe('parsePackedShardList', () => {
     ['a byte order mark', `\ufeff${JSON.stringify(list)}`],
     ['a trailing comma among the items', JSON.stringify(list).replace(/}]/, '},]')],
     ['a single-quoted key', JSON.stringify(list).replace('"bytes"', "'bytes'")],
+    ['a missing colon', JSON.stringify(list).replace('"bytes":', '"bytes" ')],
+    ['a missing comma between fields', JSON.stringify(list).replace(',"bytes"', ' "bytes"')],
+    ['a semicolon for a comma between fields', JSON.stringify(list).replace('","shardIndex"', '";"shardIndex"')],
+    ['a missing comma between items', JSON.stringify(list).replace('},{', '} {')],
+    ['a semicolon for a comma between items', JSON.stringify(list).replace('},{', '};{')],
     ['an array', JSON.stringify([list])],
     ['an empty object', '{}'],
     ['a newer version', JSON.stringify({ ...list, version: 3 })],
