@@ -34,7 +34,7 @@ describe('CountTable', () => {
     expect(hashBytes(encoder.encode('xfoobarx'), 1, 7)).toBe(hashOf('foobar'));
   });
 
-  it('tells apart keys of one length whose hashes are equal', () => {
+  it('tells apart keys whose hashes are equal, of one length or not', () => {
     // Two 9-byte words on which FNV-1a collides: only their bytes tell them apart.
     expect(hashOf('declinate')).toBe(hashOf('macallums'));
     const table = new CountTable();
@@ -43,6 +43,12 @@ describe('CountTable', () => {
     addText(table, 'macallums', 3);
     addText(table, 'declinate', 4);
     expect([countOf(table, 'declinate'), countOf(table, 'macallums'), table.size]).toEqual([6, 3, 2]);
+    // And a collision of a 10-byte and a 6-byte word: the lengths differ, the words too.
+    expect(hashOf('costarring')).toBe(hashOf('liquid'));
+    addText(table, 'costarring');
+    expect(countOf(table, 'liquid')).toBe(0);
+    addText(table, 'liquid', 2);
+    expect([countOf(table, 'costarring'), countOf(table, 'liquid'), table.size]).toEqual([1, 2, 4]);
   });
 
   it('reads keys from any offset of the given bytes', () => {
