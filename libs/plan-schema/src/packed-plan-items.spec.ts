@@ -56,9 +56,9 @@ describe('PackedPlanItems', () => {
     expect(() => packed.at(2)).toThrow('item 2 of 2');
   });
 
-  it('keeps ETags that are almost an MD5 (31 or 33 hex digits, a letter past f) as written', () => {
+  it('keeps ETags that are almost an MD5 (31 or 33 hex digits, a letter past f, 32 that are not hex) as written', () => {
     const md5 = '0123456789abcdef0123456789abcdef';
-    const items = [md5.slice(1), `${md5}0`, `0${md5}`, `${md5.slice(1)}g`, md5].map((etag, index) => ({ name: `n${index}`, size: index, etag }));
+    const items = [md5.slice(1), `${md5}0`, `0${md5}`, `${md5.slice(1)}g`, 'z'.repeat(32), md5].map((etag, index) => ({ name: `n${index}`, size: index, etag }));
     expect([...PackedPlanItems.from(items)]).toEqual(items);
   });
 

@@ -126,6 +126,10 @@ describe('parsePackedShardList', () => {
     expectSameAsParseShardList(text);
   });
 
+  it('names the document a shard list in errors unless told otherwise', () => {
+    expect(() => parsePackedShardList('{')).toThrow(/^shard list is not valid JSON/);
+  });
+
   it('keeps an ETag that UTF-8 cannot carry as it is', () => {
     const odd = { ...list, items: [{ ...items[0], etag: 'x\udc00y' }, items[1]] };
     const parsed = parsePackedShardList(JSON.stringify(odd));
