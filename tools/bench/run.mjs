@@ -224,9 +224,10 @@ if (wants('pipeline')) {
   const folder = join(BENCH_DIR, 'small-files');
   const dataDir = join(BENCH_DIR, 'local-run');
   writeSmallFiles(folder, corpus, SMALL_FILES, SMALL_FILE_BYTES);
+  rmSync(dataDir, { recursive: true, force: true });
   const pipeline = await localPipeline(flags.dist, folder, dataDir, SMALL_FILES);
   progress('the same objects: plain GETs, and one process per object');
-  const { s3, keys } = await serveLocalRunData(dataDir);
+  const { s3, keys } = await serveLocalRunData(pipeline.runDir);
   try {
     const raw = await rawGetRate(s3, keys, 3);
     const fetchProgram = await bundleBenchProgram('fetch-only', { minify: true });

@@ -33,10 +33,12 @@ export async function localPipeline(dist, folder, dataDir, files) {
   });
   if (run.code !== 0) throw new Error(`wordbatch local exited ${run.code}:\n${run.stderr.slice(-3000)}`);
   const logs = logLines(run.stderr);
-  const timeOf = (event) => Date.parse(logs.find((line) => line.event === event)?.time);
-  const seconds = (timeOf('Local:Done') - timeOf('Local:Uploaded')) / 1000;
+  const eventOf = (event) => logs.find((line) => line.event === event);
+  const seconds = (Date.parse(eventOf('Local:Done')?.time) - Date.parse(eventOf('Local:Uploaded')?.time)) / 1000;
   if (!(seconds > 0)) throw new Error(`wordbatch local: no Local:Uploaded/Local:Done times in\n${run.stderr.slice(-2000)}`);
-  return { files, seconds, objectsPerSecond: files / seconds, migrateChildren: availableParallelism(), stages: stageSeconds(join(dataDir, 'logs')) };
+  // Each run keeps its own folder under the data folder; Local:Done names it.
+  const runDir = eventOf('Local:Done').logs;
+  return { files, seconds, objectsPerSecond: files / seconds, migrateChildren: availableParallelism(), stages: stageSeconds(join(runDir, 'logs')), runDir };
 }
 
 /** How long each stage of the local run took, by its own log (durationMs of its last event). */
@@ -49,9 +51,9 @@ function stageSeconds(logDir) {
   return seconds;
 }
 
-/** The objects the local run uploaded, served again from its data folder (which it keeps). */
-export async function serveLocalRunData(dataDir) {
-  const s3 = await startS3Process(join(dataDir, 's3'), [LOCAL_SOURCE_BUCKET, LOCAL_RESULTS_BUCKET]);
+/** The objects the local run uploaded, served again from its run folder (which it keeps). */
+export async function serveLocalRunData(runDir) {
+  const s3 = await startS3Process(join(runDir, 's3'), [LOCAL_SOURCE_BUCKET, LOCAL_RESULTS_BUCKET]);
   const keys = [];
   for await (const object of s3.store.list({ bucket: LOCAL_SOURCE_BUCKET, key: '' })) keys.push(object.key);
   return { s3, keys };
