@@ -12,8 +12,8 @@ import { BODY_READ_ATTEMPTS } from './retry';
 export class PartBudget {
   private free: number;
   private readonly waiting: Array<() => void> = [];
-  /** Part buffers of finished parts, for reads with `reuseBuffers`: never more than `parts` exist. */
-  private readonly spareBuffers: Buffer[] = [];
+  /** The memory of finished parts' buffers, for reads with `reuseBuffers`: never more than `parts` exist. */
+  private readonly spareBuffers: ArrayBuffer[] = [];
 
   constructor(readonly parts: number) {
     if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`a part budget needs at least one part, got ${parts}`);
@@ -55,12 +55,15 @@ export class PartBudget {
   /** A buffer of `bytes` (a whole part) for a part just taken: a spare one when there is one. */
   partBuffer(bytes: number): Buffer {
     const spare = this.spareBuffers.pop();
-    return spare !== undefined && spare.length >= bytes ? spare : Buffer.allocUnsafeSlow(bytes);
+    return spare !== undefined && spare.byteLength >= bytes ? Buffer.from(spare, 0, bytes) : Buffer.allocUnsafeSlow(bytes);
   }
 
-  /** Keeps a part's buffer for the next part (before giveBack, so that part finds it). */
-  keepBuffer(buffer: Buffer): void {
-    if (this.spareBuffers.length < this.parts) this.spareBuffers.push(buffer);
+  /**
+   * Keeps the buffer behind a part's view for the next part (before giveBack, so that part
+   * finds it): its whole memory, also when the view is a shorter last part.
+   */
+  keepBuffer(view: Buffer): void {
+    if (this.spareBuffers.length < this.parts) this.spareBuffers.push(view.buffer as ArrayBuffer);
   }
 }
 
@@ -105,8 +108,6 @@ export async function* readRanges(store: ObjectStore, path: S3Path, options: Ran
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const fetching: Array<Promise<Buffer[]> | undefined> = [];
-  /** With reuseBuffers: the part buffer the part being consumed was read into. */
-  let consuming: Buffer | undefined;
   let requested = 0;
   let consumed = 0;
   const start = (part: number) => {
@@ -126,13 +127,11 @@ export async function* readRanges(store: ObjectStore, path: S3Path, options: Ran
       fetching[part] = undefined;
       try {
         if (options.reuseBuffers) {
-          consuming = chunks[0];
-          for (let offset = 0; offset < consuming.length; offset += VIEW_BYTES) yield consuming.subarray(offset, offset + VIEW_BYTES);
+          for (let offset = 0; offset < chunks[0].length; offset += VIEW_BYTES) yield chunks[0].subarray(offset, offset + VIEW_BYTES);
         } else yield* chunks;
       } finally {
         consumed++;
-        if (consuming) budget.keepBuffer(consuming);
-        consuming = undefined;
+        if (options.reuseBuffers) budget.keepBuffer(chunks[0]);
         budget.giveBack();
       }
     }
