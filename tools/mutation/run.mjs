@@ -1,11 +1,16 @@
-// `npm run test:mutation [-- LIB...] [--force] [--mutate FILE[,FILE]] [--concurrency N]`:
+// `npm run test:mutation [-- LIB...] [--force] [--changed] [--mutate FILE[,FILE]] [--concurrency N]`:
 // mutation testing of the libs where a silent miscount or a tampered plan would hurt most
 // (issue 16), one Stryker run per lib (see stryker.config.mjs). Incremental unless --force;
 // --mutate narrows a run to some files of one lib while iterating (the other files' results
-// stay in the incremental file). Prints each lib's time; the scores and the surviving mutants
-// are in Stryker's own output and in tmp/mutation/<lib>/mutation.html.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// stay in the incremental file). --changed (what .ci/run uses) runs Stryker only for the libs
+// whose files differ from those of their committed report, and reads the others' scores from
+// it. Prints each lib's time; the scores and the surviving mutants are in Stryker's own output
+// and in tmp/mutation/<lib>/mutation.html.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { calculateMetrics } from 'mutation-testing-metrics';
+import { thresholds } from './thresholds.mjs';
 
 // Each property test runs this share of the runs its spec names (never fewer than 20), once per
 // mutant that its code covers: tools/mutation/scaled-fast-check.cjs, docs/testing.md.
@@ -28,18 +33,43 @@ function relativizeIncrementalFile(lib) {
   writeFileSync(file, `${text}\n`);
 }
 
+/**
+ * One digest of every file of the lib that git does not ignore (sources, specs, spec helpers, jest and
+ * TypeScript configs): a report whose digest is the lib's current one was made from exactly
+ * this code and these tests, so a Stryker run would reuse every result in it. (Stryker's own
+ * incremental diff sees only mutated files and test files, not spec helpers or configs.)
+ */
+function libDigest(lib) {
+  const hash = createHash('sha256');
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `libs/${lib}`], { encoding: 'utf8' }).split('\0').filter((file) => file && existsSync(file)).sort();
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+const digestFile = (lib) => `reports/mutation/${lib}/tested-digest.txt`;
+const incrementalFile = (lib) => `reports/mutation/${lib}/stryker-incremental.json`;
+
+/** The lib's score as its committed report gives it, or undefined when the report is not of this code. */
+function committedScore(lib) {
+  if (!existsSync(digestFile(lib)) || !existsSync(incrementalFile(lib))) return undefined;
+  if (readFileSync(digestFile(lib), 'utf8').trim() !== libDigest(lib)) return undefined;
+  return calculateMetrics(JSON.parse(readFileSync(incrementalFile(lib), 'utf8')).files).metrics;
+}
+
 const LIBS = ['s3-path', 'plan-schema', 'planner', 'word-count'];
 const VALUED = ['--mutate', '--concurrency'];
 const args = process.argv.slice(2);
 const passed = [];
 const chosen = [];
+let changedOnly = false;
 for (let index = 0; index < args.length; index++) {
   const arg = args[index];
   if (arg === '--force') passed.push(arg);
+  else if (arg === '--changed') changedOnly = true;
   else if (VALUED.includes(arg) && index + 1 < args.length) passed.push(arg, args[++index]);
   else if (LIBS.includes(arg)) chosen.push(arg);
   else {
-    console.error(`test:mutation: error: unknown argument ${arg}; give libs (${LIBS.join(', ')}), --force, --mutate FILE or --concurrency N`);
+    console.error(`test:mutation: error: unknown argument ${arg}; give libs (${LIBS.join(', ')}), --force, --changed, --mutate FILE or --concurrency N`);
     process.exit(2);
   }
 }
@@ -47,9 +77,26 @@ if (passed.includes('--mutate') && chosen.length !== 1) {
   console.error('test:mutation: error: --mutate needs exactly one lib');
   process.exit(2);
 }
+if (changedOnly && passed.some((arg) => arg === '--force' || arg === '--mutate')) {
+  console.error('test:mutation: error: --changed runs the changed libs incrementally; it takes no --force or --mutate');
+  process.exit(2);
+}
+const breakScore = thresholds.break;
 let failed = false;
 for (const lib of chosen.length > 0 ? chosen : LIBS) {
+  const reported = changedOnly ? committedScore(lib) : undefined;
+  if (reported) {
+    const { mutationScore, killed, timeout, survived, noCoverage } = reported;
+    const below = mutationScore < breakScore;
+    console.log(
+      `test:mutation: ${lib} unchanged since its committed report: ${mutationScore.toFixed(2)}% ` +
+        `(${killed} killed, ${timeout} timed out, ${survived} survived, ${noCoverage} not covered)${below ? `, below ${breakScore}%` : ''}`,
+    );
+    failed ||= below;
+    continue;
+  }
   const started = Date.now();
+  const digest = libDigest(lib);
   const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...passed], {
     stdio: 'inherit',
     // The jest suites of some libs start the embedded S3 server, which needs the legacy provider.
@@ -61,6 +108,10 @@ for (const lib of chosen.length > 0 ? chosen : LIBS) {
     },
   });
   relativizeIncrementalFile(lib);
+  // A finished run rewrites the incremental file; a narrowed one leaves the other files' results
+  // as they were, so only a whole-lib run vouches for the lib's current code.
+  const finished = existsSync(incrementalFile(lib)) && statSync(incrementalFile(lib)).mtimeMs >= started;
+  if (finished && !passed.includes('--mutate')) writeFileSync(digestFile(lib), `${digest}\n`);
   console.log(`test:mutation: ${lib} took ${((Date.now() - started) / 1000).toFixed(0)} s (exit ${run.status})`);
   failed ||= run.status !== 0;
 }
