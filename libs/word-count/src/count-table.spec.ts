@@ -51,6 +51,39 @@ describe('CountTable', () => {
     expect([countOf(table, 'costarring'), countOf(table, 'liquid'), table.size]).toEqual([1, 2, 4]);
   });
 
+  it('tells apart a key and a longer key that starts with it, on which FNV-1a collides', () => {
+    // `ab` then these 4 bytes brings FNV-1a back to the hash of `ab` (found by trying every
+    // 4 bytes): comparing only the shorter key's bytes would take one for the other.
+    const short = encoder.encode('ab');
+    const long = Uint8Array.of(...short, 122, 145, 228, 155);
+    const hashOfBytes = (bytes: Uint8Array) => hashBytes(bytes, 0, bytes.length);
+    expect(hashOfBytes(long)).toBe(hashOfBytes(short));
+    for (const [first, second] of [
+      [long, short],
+      [short, long],
+    ]) {
+      const table = new CountTable();
+      table.add(first, 0, first.length, hashOfBytes(first), 2);
+      expect(table.find(second, 0, second.length, hashOfBytes(second))).toBe(-1);
+      table.add(second, 0, second.length, hashOfBytes(second), 3);
+      expect([table.size, table.countAt(0), table.countAt(1)]).toEqual([2, 2, 3]);
+    }
+  });
+
+  it('holds key bytes up to its limit and refuses the first byte past it', () => {
+    // The limit is 10 bytes past the first arena's 8 KiB: 819 keys of 10 bytes and one of 2
+    // fill that arena exactly, so the next key of 10 grows it to exactly the limit, and one
+    // byte more is an error that names the limit.
+    const table = new CountTable(8_192 + 10);
+    const key = (index: number) => `k${String(index).padStart(9, '0')}`;
+    for (let index = 0; index < 819; index++) addText(table, key(index));
+    addText(table, 'ab');
+    addText(table, key(819));
+    expect([table.size, table.keyAsString(819), table.keyAsString(820)]).toEqual([821, 'ab', 'k000000819']);
+    expect(() => addText(table, 'x')).toThrow(new RangeError('more than 8202 bytes of distinct words in one table'));
+    expect([table.size, countOf(table, 'k000000000'), countOf(table, 'ab')]).toEqual([821, 1, 1]);
+  });
+
   it('reads keys from any offset of the given bytes', () => {
     const table = new CountTable();
     const bytes = encoder.encode('xxabcxx');

@@ -46,6 +46,12 @@ export class CountTable {
   /** Written by prefetch() so that its loads have a use; never meaningful. */
   prefetchSink = 0;
 
+  /**
+   * @param maxArenaBytes the most key bytes the table holds: Int32 offsets allow no more than
+   * the default; a test gives a small limit to prove that the table refuses to pass it.
+   */
+  constructor(private readonly maxArenaBytes = MAX_ARENA_BYTES) {}
+
   /** Number of distinct keys; entries are numbered 0..size-1 in insertion order. */
   get size(): number {
     return this.distinct;
@@ -168,9 +174,10 @@ export class CountTable {
   }
 
   private insert(slot: number, key: Uint8Array, start: number, length: number, hash: number, count: number): void {
+    // The arena first: when it refuses to grow, the table is left as it was.
+    if (this.arenaLength + length > this.arena.length) this.growArena(length);
     const entry = this.distinct++;
     if (entry === this.hashes.length) this.growEntries();
-    if (this.arenaLength + length > this.arena.length) this.growArena(length);
     // A byte loop: keys are short, and subarray() would allocate (a Buffer, even) per insert.
     const arena = this.arena;
     for (let index = 0; index < length; index++) arena[this.arenaLength + index] = key[start + index];
@@ -193,13 +200,13 @@ export class CountTable {
   }
 
   private growArena(needed: number): void {
-    if (this.arenaLength + needed > MAX_ARENA_BYTES) {
+    if (this.arenaLength + needed > this.maxArenaBytes) {
       // Offsets are Int32; failing loudly beats wrapping around into wrong counts.
-      throw new RangeError(`more than ${MAX_ARENA_BYTES} bytes of distinct words in one table`);
+      throw new RangeError(`more than ${this.maxArenaBytes} bytes of distinct words in one table`);
     }
     let capacity = this.arena.length * 2;
     while (capacity < this.arenaLength + needed) capacity *= 2;
-    capacity = Math.min(capacity, MAX_ARENA_BYTES);
+    capacity = Math.min(capacity, this.maxArenaBytes);
     this.arena = copiedInto(this.arena.subarray(0, this.arenaLength), new Uint8Array(capacity));
     this.arenaView = Buffer.from(this.arena.buffer);
   }
