@@ -90,9 +90,11 @@ export function parseCommandLine<F extends FlagSet>(
     nameToKey.set(flagName(key), key);
     for (const alias of flag.aliases) nameToKey.set(alias, key);
   }
+  // Each occurrence is read from parseArgs' tokens (so a repeated single flag is refused
+  // below, not silently the last one): its `values`, and so `multiple`, are not used.
   const options = Object.fromEntries(
-    [...nameToKey].map(([name, key]) => [name, { type: definition.flags[key].placeholder === undefined ? 'boolean' : 'string', multiple: true }]),
-  ) as Record<string, { type: 'string' | 'boolean'; multiple: true }>;
+    [...nameToKey].map(([name, key]) => [name, { type: definition.flags[key].placeholder === undefined ? 'boolean' : 'string' }]),
+  ) as Record<string, { type: 'string' | 'boolean' }>;
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: withNegativeNumbersJoined(argv, options), options, strict: true, allowPositionals: true, tokens: true, allowNegative: false });
@@ -132,7 +134,7 @@ export function parseCommandLine<F extends FlagSet>(
 export function formatCommandLine<F extends FlagSet>(definition: CommandLine<F>, values: Partial<FlagValues<F>>): string[] {
   const args: string[] = [];
   for (const [key, flag] of Object.entries(definition.flags)) {
-    if (!(key in values) || values[key] === undefined) continue;
+    if (values[key] === undefined) continue;
     for (const text of flag.write(values[key])) {
       args.push(`--${flagName(key)}`);
       if (flag.placeholder !== undefined) args.push(text);
@@ -164,14 +166,16 @@ function describeParseArgsError(error: unknown, known: readonly string[]): strin
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) {
-    const name = unknown[1].replace(/^-+/, '').split('=')[0];
+    // parseArgs names the option without its `=value` (`--sahrds=3` is `--sahrds`).
+    const name = unknown[1].replace(/^-+/, '');
     const nearest = nearestName(name, [...known, ...COMMON_FLAG_NAMES]);
     return `unknown flag ${unknown[1]}${nearest ? ` (did you mean --${nearest}?)` : ''}`;
   }
-  const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  // No flag here has a one-letter short form, so parseArgs names each by its long name alone.
+  const missing = /Option '(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1]} needs a value`;
-  // `--shards -1`: parseArgs reads a value starting with "-" as a flag of its own.
-  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+  // `--plan --shards 3`: parseArgs reads a value starting with "-" as a flag of its own.
+  const ambiguous = /Option '(--[\w-]+)' argument is ambiguous/.exec(message);
   if (ambiguous) return `${ambiguous[1]} needs a value; for one starting with "-" write ${ambiguous[1]}=VALUE`;
   const boolWithValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
   if (boolWithValue) return `${boolWithValue[1]} takes no value`;
@@ -199,5 +203,5 @@ export function combineFlags<A extends FlagSet, B extends FlagSet>(a: A, b: B): 
 
 /** Two flags are one concept when they read the same kind of value (S3 URIs, say) under the same name. */
 function sameConcept(a: Flag<unknown>, b: Flag<unknown>): boolean {
-  return a === b || (a.placeholder === b.placeholder && a.constraintText === b.constraintText && a.repeatable === b.repeatable);
+  return a.placeholder === b.placeholder && a.constraintText === b.constraintText && a.repeatable === b.repeatable;
 }

@@ -1,4 +1,5 @@
 import { CommandLineError } from '@wordbatch/errors';
+import type { Flag } from './command-line';
 import { flag, formatSize } from './flag-kinds';
 
 describe('the flag kinds: read applies the constraint, write omits the default, sample is valid', () => {
@@ -65,4 +66,90 @@ describe('the flag kinds: read applies the constraint, write omits the default, 
     expect(flag.required(shards).required).toBe(true);
     expect(flag.optional(flag.required(shards)).required).toBe(false);
   });
+
+  it('name the flag as given in every error their value gives', () => {
+    const refusal = (read: () => unknown): string => {
+      try {
+        read();
+      } catch (error) {
+        if (error instanceof CommandLineError) return error.message;
+        throw error;
+      }
+      return 'accepted';
+    };
+    expect(refusal(() => flag.s3Uri({ help: 'plan' }).read(['plans/p.json'], '--plan'))).toBe('--plan: "plans/p.json" is not an S3 URI: expected s3://bucket/key');
+    expect(refusal(() => flag.integer(1, 100, { help: 'top' }).read(['0'], '--top'))).toBe('--top must be between 1 and 100, got 0');
+    expect(refusal(() => flag.size({ help: 'size' }).read(['lots'], '--shard-bytes'))).toBe('--shard-bytes must be a size such as 512MiB or 4GiB, got "lots"');
+    expect(refusal(() => flag.sizeWithDefault(1024, 2048, { help: 'part', default: 1024 }).read(['lots'], '--part-size'))).toBe(
+      '--part-size must be a size such as 512MiB or 4GiB, got "lots"',
+    );
+    expect(refusal(() => flag.choice(['table', 'json'] as const, { help: 'format', default: 'table' }).read(['yaml'], '--format'))).toBe('--format must be one of table, json, got "yaml"');
+    expect(refusal(() => flag.s3Uris({ help: 'sources' }).read(['s3://okay/a', 'bad'], '--from'))).toBe('--from: "bad" is not an S3 URI: expected s3://bucket/key');
+  });
+
+  it('sizes without bounds: any byte count, written as a number of bytes', () => {
+    const shardBytes = flag.size({ help: 'about SIZE a shard' });
+    expect([shardBytes.placeholder, shardBytes.constraintText, shardBytes.defaultText]).toEqual(['SIZE', 'bytes, or with KiB/MiB/GiB/TiB', undefined]);
+    expect([shardBytes.read([], '--shard-bytes'), shardBytes.read(['4GiB'], '--shard-bytes')]).toEqual([undefined, 4 * 1024 ** 3]);
+    expect([shardBytes.write(4 * 1024 ** 3), shardBytes.write(undefined)]).toEqual([['4294967296'], []]);
+  });
+
+  it('bounded sizes take both bounds and refuse a byte beyond either', () => {
+    const part = flag.sizeWithDefault(64 * 1024, 1024 ** 3, { help: 'part', default: 8 * 1024 ** 2 });
+    expect([part.read(['64KiB'], '--part-size'), part.read(['1GiB'], '--part-size')]).toEqual([64 * 1024, 1024 ** 3]);
+    expect(() => part.read([String(64 * 1024 - 1)], '--part-size')).toThrow('--part-size must be between 64KiB and 1GiB, got "65535"');
+    expect(() => part.read([String(1024 ** 3 + 1)], '--part-size')).toThrow('--part-size must be between 64KiB and 1GiB, got "1073741825"');
+    expect([part.placeholder, part.sample, part.write(part.sample)]).toEqual(['SIZE', 1024 ** 3, ['1GiB']]);
+  });
+
+  it('formatSize uses the largest binary unit that divides the size, up to TiB', () => {
+    expect([formatSize(1), formatSize(1024), formatSize(1024 ** 2 * 3), formatSize(1024 ** 5), formatSize(1024 ** 4 * 1.5)]).toEqual(['1', '1KiB', '3MiB', '1024TiB', '1536GiB']);
+  });
+
+  it('word sets: LIST, written comma-separated, the default only when it holds the same words', () => {
+    const stopwords = flag.wordSet({ help: 'stop', default: new Set(['and', 'the']), defaultText: 'and,the' });
+    expect([stopwords.placeholder, stopwords.constraintText, stopwords.defaultText]).toEqual(['LIST', 'comma-separated', 'and,the']);
+    expect(stopwords.write(new Set(['of', 'to']))).toEqual(['of,to']);
+    expect(stopwords.write(new Set(['the', 'of']))).toEqual(['the,of']);
+    expect(stopwords.write(new Set(['the']))).toEqual(['the']);
+  });
+
+  it('every sample is a valid value other than the default: written as text, it reads back the same', () => {
+    const refuseEmpty = (text: string, name: string): void => {
+      if (text === '') throw new CommandLineError(`${name} must not be empty`);
+    };
+    const flags = {
+      plan: flag.s3Uri({ help: 'plan' }),
+      sources: flag.s3Uris({ help: 'sources' }),
+      top: flag.integerWithDefault(1, 100, { help: 'top', default: 10 }),
+      shards: flag.integer(1, 10, { help: 'shards' }),
+      shardBytes: flag.size({ help: 'size' }),
+      part: flag.sizeWithDefault(1, 1024 ** 2, { help: 'part', default: 1024 }),
+      format: flag.choice(['table', 'json', 'csv'] as const, { help: 'format', default: 'table' }),
+      scope: flag.optionalChoice(['plan', 'merge'] as const, { help: 'scope' }),
+      name: flag.text('NAME', { help: 'name', check: refuseEmpty }),
+      include: flag.texts('GLOB', { help: 'include', check: refuseEmpty }),
+      encoding: flag.canonicalText('LABEL', (text) => text.toLowerCase(), { help: 'encoding', default: 'utf-8', sample: 'windows-1252' }),
+      noWords: flag.wordSet({ help: 'stop', default: new Set(), defaultText: '' }),
+      perFile: flag.switch({ help: 'per file' }),
+    };
+    for (const [name, entry] of Object.entries(flags) as [string, Flag<unknown>][]) {
+      const texts = entry.write(entry.sample);
+      expect([name, texts.length > 0]).toEqual([name, true]);
+      expect([name, entry.read(texts, `--${name}`)]).toEqual([name, entry.sample]);
+    }
+    expect([flags.plan.write(flags.plan.sample), flags.format.sample, flags.scope.sample, flags.sources.sample.length]).toEqual([['s3://sample-bucket/sample/key.json'], 'csv', 'merge', 2]);
+  });
+
+  it('derived flags keep the base flag\'s text and parser', () => {
+    const base = flag.integer(1, 10, { help: 'shards', placeholder: 'K', aliases: ['count'] });
+    expect([base.placeholder, base.constraintText, base.aliases]).toEqual(['K', '1-10', ['count']]);
+    const local = flag.withDefault(base, 4, 'the number of cores');
+    expect([local.help, local.placeholder, local.aliases, local.required, local.sample, local.write(9), local.write(4)]).toEqual(['shards', 'K', ['count'], false, 10, ['9'], ['4']]);
+    const required = flag.required(flag.integerWithDefault(1, 10, { help: 'top', default: 3 }));
+    expect([required.required, required.defaultText, required.read(['2'], '--top')]).toEqual([true, undefined, 2]);
+    const top = flag.integerWithDefault(1, 10, { help: 'top', default: 3, defaultText: 'three' });
+    expect(top.defaultText).toBe('three');
+  });
 });
+

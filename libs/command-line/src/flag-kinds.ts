@@ -55,10 +55,15 @@ function repeatable<T>(kind: ValueKind<T>, options: Common): Flag<T[]> {
   };
 }
 
+/** `--plan` → `plan`: a kind's `parse` is given the flag as typed, the parsers of flags.ts its bare name. */
+function bareName(flag: string): string {
+  return flag.replace(/^--/, '');
+}
+
 const s3UriKind: ValueKind<S3Path> = {
   placeholder: 'URI',
   constraintText: 's3://BUCKET/KEY',
-  parse: (text, flag) => parseS3Flag(text, flag.replace(/^--/, '')),
+  parse: (text, flag) => parseS3Flag(text, bareName(flag)),
   format: formatS3Path,
   sample: { bucket: 'sample-bucket', key: 'sample/key.json' },
 };
@@ -67,7 +72,7 @@ function integerKind(min: number, max: number, placeholder = 'N'): ValueKind<num
   return {
     placeholder,
     constraintText: `${min}-${max}`,
-    parse: (text, flag) => parseIntegerFlag(text, flag.replace(/^--/, ''), min, max),
+    parse: (text, flag) => parseIntegerFlag(text, bareName(flag), min, max),
     format: String,
     sample: max,
   };
@@ -76,7 +81,7 @@ function integerKind(min: number, max: number, placeholder = 'N'): ValueKind<num
 const sizeKind: ValueKind<number> = {
   placeholder: 'SIZE',
   constraintText: 'bytes, or with KiB/MiB/GiB/TiB',
-  parse: (text, flag) => parseSizeFlag(text, flag.replace(/^--/, '')),
+  parse: (text, flag) => parseSizeFlag(text, bareName(flag)),
   format: String,
   sample: 1024 ** 2,
 };
@@ -94,7 +99,7 @@ function boundedSizeKind(min: number, max: number): ValueKind<number> {
     ...sizeKind,
     constraintText: `${formatSize(min)}-${formatSize(max)}`,
     parse: (text, flag) => {
-      const bytes = parseSizeFlag(text, flag.replace(/^--/, ''));
+      const bytes = parseSizeFlag(text, bareName(flag));
       if (bytes < min || bytes > max) throw new CommandLineError(`${flag} must be between ${formatSize(min)} and ${formatSize(max)}, got "${text}"`);
       return bytes;
     },
@@ -106,7 +111,7 @@ function boundedSizeKind(min: number, max: number): ValueKind<number> {
 function choiceKind<C extends string>(choices: readonly C[]): ValueKind<C> {
   return {
     placeholder: choices.join('|'),
-    parse: (text, flag) => parseChoiceFlag(text, flag.replace(/^--/, ''), choices),
+    parse: (text, flag) => parseChoiceFlag(text, bareName(flag), choices),
     format: (value) => value,
     sample: choices[choices.length - 1],
   };

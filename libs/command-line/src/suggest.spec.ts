@@ -8,6 +8,10 @@ describe('editDistance', () => {
     ['shrads', 'shards', 1],
     ['kitten', 'sitting', 3],
     ['', 'top', 3],
+    ['ab', 'ca', 2],
+    ['ab', 'bc', 2],
+    ['abc', 'cab', 2],
+    ['ba', 'ab', 1],
   ])('%s -> %s is %i edits (a swap of neighbours counts as one)', (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
     expect(editDistance(b, a)).toBe(distance);
@@ -38,4 +42,16 @@ describe('nearestName', () => {
     expect(nearestName('tp', ['top', 'tap2'])).toBe('top');
     expect(nearestName('plan', ['plan', 'plain'])).toBe('plan');
   });
+
+  it('completes a prefix of two or more characters, not of one', () => {
+    expect(nearestName('qu', ['quiet', 'region'])).toBe('quiet');
+    expect(nearestName('q', ['quiet', 'region'])).toBeUndefined();
+  });
+
+  it('takes a later name that is strictly closer, and keeps the first of two equally close', () => {
+    expect(nearestName('shrads', ['shard', 'shards'])).toBe('shards');
+    expect(nearestName('tap', ['top', 'tip'])).toBe('top');
+    expect(nearestName('tap', ['tip', 'top'])).toBe('tip');
+  });
 });
+
