@@ -65,10 +65,13 @@ async function* csvObjects(bytes: AsyncIterable<Buffer>, uri: string): AsyncGene
 
 /**
  * The records of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line
- * breaks), each with the line it ends on. Stopping early destroys the source stream.
+ * breaks; records end in CRLF, LF or CR, mixed in one text), each with the line it ends on.
+ * Stopping early destroys the source stream.
  */
 export async function* csvRecords(bytes: AsyncIterable<Buffer>, what: string): AsyncGenerator<{ record: string[]; line: number }> {
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // The line ends named, not detected: csv-parse otherwise takes the first record's and reads
+  // every other kind as part of a field, so a CRLF line then LF lines became one record.
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, record_delimiter: ['\r\n', '\n', '\r'] });
   pipeline(Readable.from(bytes, { objectMode: false }), parser, () => undefined);
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {

@@ -63,11 +63,16 @@ export async function* textLines(chunks: AsyncIterable<Buffer>, what: string): A
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let number = 0;
+  let atStart = true;
   for await (const chunk of chunks) {
     pending += decoder.write(chunk);
     let start = 0;
-    // A byte order mark (as spreadsheet programs write one) is not part of the first key.
-    if (number === 0 && start === 0 && pending.startsWith('\ufeff')) start = 1;
+    // A byte order mark (as spreadsheet programs write one) is not part of the first key; it is
+    // looked for once, in the text's first character, wherever the chunks were cut.
+    if (atStart && pending !== '') {
+      atStart = false;
+      if (pending.startsWith('\ufeff')) start = 1;
+    }
     for (let end = pending.indexOf('\n', start); end !== -1; end = pending.indexOf('\n', start)) {
       yield { line: withoutCr(pending.slice(start, end)), number: ++number };
       start = end + 1;
