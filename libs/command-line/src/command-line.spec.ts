@@ -110,6 +110,10 @@ describe('parseCommandLine: what a command line gives', () => {
     expect(refusal([...REQUIRED, '--include', '--top-10']).message).toBe('--include needs a value; for one starting with "-" write --include=VALUE');
   });
 
+  it('joins a negative number only to a flag, not to a value that ends in a flag\'s name', () => {
+    expect(refusal([...REQUIRED, '--include', '**top', '-1']).message).toBe('unknown flag -1');
+  });
+
   it('accepts a trailing -- with nothing after it', () => {
     expect(parseCommandLine(COMMAND, [...REQUIRED, '--'])).toEqual(NOTHING_ELSE);
   });
@@ -239,5 +243,11 @@ describe('omitFlags and combineFlags: one program taking other stages flags', ()
     ['repeatable', () => flag.s3Uris({ help: 'plans' })],
   ])('combineFlags refuses a shared key that means %s', (_, other) => {
     expect(() => combineFlags({ plan }, { plan: other() })).toThrow('--plan means different things in two stages; give one of them another name');
+  });
+
+  it('combineFlags refuses a shared key whose values are shown differently (NAME, LABEL), with no constraint to tell them apart', () => {
+    expect(() => combineFlags({ id: flag.text('NAME', { help: 'a name' }) }, { id: flag.text('LABEL', { help: 'a label' }) })).toThrow(
+      '--id means different things in two stages; give one of them another name',
+    );
   });
 });
