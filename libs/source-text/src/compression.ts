@@ -33,7 +33,6 @@ const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 export function detectCompression(head: Uint8Array, whole: boolean, hints: CompressionHints): CompressionFormat | undefined {
   if (startsWith(head, GZIP_MAGIC)) return 'gzip';
   if (startsWith(head, ZSTD_MAGIC)) return 'zstd';
-  if (head.length === 0) return undefined;
   const hinted = /\.br$/i.test(hints.name) || /\bbr\b/i.test(hints.contentEncoding ?? '');
   if (!hinted && looksLikeText(head, whole)) return undefined;
   return decodesAsBrotli(head, whole, hinted) ? 'brotli' : undefined;
@@ -70,13 +69,13 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return bytes.length >= magic.length && magic.every((byte, index) => bytes[index] === byte);
 }
 
-/** No NUL and valid UTF-8, allowing a sequence cut at the end of a partial head. */
+/** No NUL and valid UTF-8, allowing a sequence cut at the end of a partial head (a lead byte, C2 to FF, in its last three bytes). */
 function looksLikeText(head: Uint8Array, whole: boolean): boolean {
   if (head.indexOf(0) !== -1) return false;
   if (isUtf8(head)) return true;
   if (whole) return false;
   for (let cut = head.length - 1; cut >= Math.max(0, head.length - 3); cut--) {
-    if (head[cut] >= 0xc0) return isUtf8(head.subarray(0, cut));
+    if (head[cut] >= 0xc2) return isUtf8(head.subarray(0, cut));
   }
   return false;
 }

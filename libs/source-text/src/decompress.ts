@@ -36,10 +36,12 @@ export async function* decompress(
       throw error;
     }
   }
-  pipeline(Readable.from(watched(), { objectMode: false }), decompressor, () => {
+  pipeline(Readable.from(watched()), decompressor, () => {
     // Errors surface through the iteration below.
   });
   let out = 0;
+  // However the loop is left (a skip, an error, the caller stopping early), `for await` destroys
+  // the decompressor, and the pipeline then closes the stored body.
   try {
     for await (const chunk of decompressor as AsyncIterable<Buffer>) {
       out += chunk.length;
@@ -54,7 +56,5 @@ export async function* decompress(
   } catch (error) {
     if (sourceError !== undefined || error instanceof UncountableObjectError) throw sourceError ?? error;
     throw new UncountableObjectError('corrupt-compressed', `${format}: ${(error as Error).message}`);
-  } finally {
-    decompressor.destroy();
   }
 }

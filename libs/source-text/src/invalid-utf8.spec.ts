@@ -36,6 +36,8 @@ describe('InvalidUtf8Counter', () => {
     ['an overlong', Buffer.from([0xc0, 0xaf]), 2],
     ['a surrogate', Buffer.from([0xed, 0xa0, 0x80]), 3],
     ['a genuine U+FFFD is not invalid', Buffer.from('a\ufffdb'), 0],
+    ['genuine U+FFFD beside an invalid byte', Buffer.from([0x80, 0xef, 0xbf, 0xbd, 0x61, 0xef, 0xbf, 0xbd, 0xef, 0xbf, 0xbd]), 1],
+    ['C0 and C1, which start no character', Buffer.from([0x61, 0xc0, 0x80, 0xc1]), 3],
   ])('%s', (_, bytes, expected) => {
     expect(countInPieces(bytes, [bytes.length || 1])).toBe(expected);
     expect(referenceCount(bytes)).toBe(expected);
@@ -43,14 +45,44 @@ describe('InvalidUtf8Counter', () => {
 
   it('counts a character cut by a chunk boundary once, not as two errors', () => {
     expect(countInPieces(Buffer.from('€€€€'), [1, 2])).toBe(0);
+    expect(countInPieces(Buffer.from('€€€€'), [2, 1])).toBe(0);
+    expect(countInPieces(Buffer.from('°°°'), [1])).toBe(0);
     expect(countInPieces(Buffer.from('𝐀𝐀𝐀'), [3, 1, 2])).toBe(0);
+    expect(countInPieces(Buffer.from('𝐀𝐀𝐀'), [2, 2])).toBe(0);
+  });
+
+  it('counts nothing for empty chunks, wherever they come', () => {
+    const counter = new InvalidUtf8Counter();
+    for (const piece of [[], [0xe2], [], [0x82], [], [0xac], []]) counter.write(Uint8Array.from(piece));
+    expect(counter.end()).toBe(0);
+    expect(new InvalidUtf8Counter().end()).toBe(0);
   });
 
   it('agrees with TextDecoder on any bytes, cut anywhere', () => {
-    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xbd));
+    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xbd));
     fc.assert(
       fc.property(fc.array(byte, { maxLength: 64 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 4 }), (values, sizes) => {
         const bytes = Uint8Array.from(values);
+        expect(countInPieces(bytes, sizes)).toBe(referenceCount(bytes));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  /**
+   * Random bytes seldom spell a valid character of three or four bytes, so the chunk boundary
+   * rarely falls inside one: this draws text from whole characters of each length (where a
+   * miscounted cut shows), characters cut short, genuine U+FFFD, and stray bytes.
+   */
+  it('agrees with TextDecoder on text of characters of every length, cut anywhere', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('a', ' ', '°', 'é', '€', '語', '𝐀', '😀', '\ufffd').map((text) => [...Buffer.from(text)]),
+      fc.constantFrom('°', '€', '語', '𝐀').chain((text) => fc.integer({ min: 1, max: Buffer.from(text).length - 1 }).map((kept) => [...Buffer.from(text).subarray(0, kept)])),
+      fc.constantFrom([0x80], [0xbf], [0xc0], [0xc1], [0xf5], [0xff], [0xed, 0xa0, 0x80], [0xe0, 0x80]),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 4 }), (pieces, sizes) => {
+        const bytes = Uint8Array.from(pieces.flat());
         expect(countInPieces(bytes, sizes)).toBe(referenceCount(bytes));
       }),
       { numRuns: 2000 },

@@ -10,20 +10,22 @@ const EMPTY = new Uint8Array(0);
  *
  * Valid text costs one `isUtf8` pass (SIMD) per chunk. A chunk that is not valid is decoded
  * once to count; that is the rare case. A sequence cut by a chunk boundary is held back (at
- * most three bytes) and judged with the next chunk. Splitting right before a byte >= 0xC0 is
- * safe: such a byte is never a continuation, so the decoder starts a new sequence there.
+ * most three bytes) and judged with the next chunk. Splitting right before a byte >= 0xC2 is
+ * safe: such a byte is never a continuation, so the decoder starts a new sequence there (C0
+ * and C1 never start a valid one, so they are judged at once).
  */
 export class InvalidUtf8Counter {
   private pending: Uint8Array = EMPTY;
   private invalid = 0;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  // UTF-8 in replacement mode, TextDecoder's default. It strips a BOM at the start of a call,
+  // which changes no count: a BOM is valid, and the U+FFFD are counted, not the text.
+  private readonly decoder = new TextDecoder();
 
   get invalidSequences(): number {
     return this.invalid;
   }
 
   write(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
     let bytes = chunk;
     if (this.pending.length > 0) {
       const joined = new Uint8Array(this.pending.length + chunk.length);
@@ -40,7 +42,7 @@ export class InvalidUtf8Counter {
 
   /** At the end, a sequence left incomplete is one more invalid sequence. */
   end(): number {
-    if (this.pending.length > 0) this.invalid += countReplacements(this.decoder.decode(this.pending), this.pending);
+    this.invalid += countReplacements(this.decoder.decode(this.pending), this.pending);
     this.pending = EMPTY;
     return this.invalid;
   }
@@ -52,7 +54,7 @@ function incompleteTailStart(bytes: Uint8Array): number {
   for (let start = end - 1; start >= Math.max(0, end - 3); start--) {
     const byte = bytes[start];
     if (byte < 0x80) return end;
-    if (byte >= 0xc0) return end - start < sequenceLength(byte) ? start : end;
+    if (byte >= 0xc2) return end - start < sequenceLength(byte) ? start : end;
   }
   return end;
 }

@@ -1,5 +1,6 @@
+import * as zlib from 'node:zlib';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { detectCompression } from './compression';
+import { detectCompression, HEAD_BYTES } from './compression';
 import { openObjectText, type ObjectTextOptions } from './object-text';
 import { UncountableObjectError } from './uncountable';
 
@@ -128,6 +129,146 @@ describe('openObjectText', () => {
     await expect(async () => {
       for await (const chunk of text.utf8) void chunk;
     }).rejects.toThrow('socket hang up');
+  });
+});
+
+/** A body of `pieces`, noting how many were read and whether the reader closed it; reading past them fails unless `ends`. */
+function strictBody(pieces: Buffer[], ends = false): { chunks: AsyncGenerator<Uint8Array>; read: () => number; closed: () => boolean } {
+  let read = 0;
+  let closed = false;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      for (const piece of pieces) {
+        read++;
+        yield piece;
+      }
+      if (!ends) throw new Error('read past the pieces the test allows');
+    } finally {
+      closed = true;
+    }
+  }
+  return { chunks: chunks(), read: () => read, closed: () => closed };
+}
+
+async function drain(text: { utf8: AsyncIterable<Uint8Array> }): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const chunk of text.utf8) out.push(Buffer.from(chunk));
+  return out;
+}
+
+const LINES = Buffer.from('a line of plain text\n'.repeat(HEAD_BYTES / 16));
+
+describe('openObjectText, chunk by chunk', () => {
+  it.each([
+    ['a NUL byte', Buffer.from('PNG\0\0\0'), {}, 'binary', 'contains a NUL byte'],
+    ['invalid UTF-8 with strict encoding', Buffer.from('caf\xe9 au lait', 'latin1'), { strictEncoding: true }, 'invalid-encoding', 'byte sequences invalid in utf-8 (--strict-encoding)'],
+  ])('skips at the chunk with %s, without reading the rest of the body, and closes it', async (_case, bad, overrides, reason, detail) => {
+    // The head (16 KiB) is read first; the body would fail if read past the bad chunk.
+    const body = strictBody([LINES.subarray(0, HEAD_BYTES), bad]);
+    const text = await openObjectText(body.chunks, options({ storedBytes: HEAD_BYTES + bad.length, ...overrides }));
+    let skipped: unknown;
+    try {
+      await drain(text);
+    } catch (error) {
+      skipped = error;
+    }
+    expect(skipped).toBeInstanceOf(UncountableObjectError);
+    expect((skipped as UncountableObjectError).reason).toBe(reason);
+    expect((skipped as UncountableObjectError).detail).toBe(detail);
+    expect(body.read()).toBe(2);
+    expect(body.closed()).toBe(true);
+  });
+
+  it('with strict encoding, reads valid text of many chunks to its end', async () => {
+    const stored = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), LINES, Buffer.from('é€𝐀\n')]);
+    const result = await readAll(stored, { strictEncoding: true }, 100);
+    expect(result.text).toBe(`${LINES.toString('utf8')}é€𝐀\n`);
+    expect(result.invalidSequences).toBe(0);
+  });
+
+  it('with strict encoding, skips text whose last character is cut short, naming the encoding it was read in', async () => {
+    expect((await skipOf(Buffer.from([0x61, 0xe2, 0x82]), { strictEncoding: true })).detail).toBe('byte sequences invalid in utf-8 (--strict-encoding)');
+    expect((await skipOf(Buffer.from([0x61, 0x82]), { strictEncoding: true, encoding: 'shift_jis' })).detail).toBe('byte sequences invalid in shift_jis (--strict-encoding)');
+  });
+
+  it('never gives an empty chunk: not for an empty read, nor for half a UTF-16 character', async () => {
+    const words = 'UTF-16 words, read a byte at a time. '.repeat(250);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(words, 'utf16le')]);
+    expect(utf16.length).toBeGreaterThan(HEAD_BYTES);
+    async function* withEmptyReads(): AsyncGenerator<Uint8Array> {
+      for await (const piece of pieces(utf16, 1)) {
+        yield piece;
+        yield Buffer.alloc(0);
+      }
+    }
+    const chunks = await drain(await openObjectText(withEmptyReads(), options({ storedBytes: utf16.length })));
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(words);
+    expect(chunks.every((chunk) => chunk.length > 0)).toBe(true);
+  });
+
+  it('gives the bytes held at the end: an object that is only what could start a BOM', async () => {
+    expect(await readAll(Buffer.from([0xff]), { encoding: 'windows-1252' })).toEqual({ format: undefined, text: 'ÿ', invalidSequences: 0 });
+    expect(await readAll(Buffer.from([0xef, 0xbb]))).toEqual({ format: undefined, text: '\ufffd', invalidSequences: 1 });
+  });
+
+  it('reads exactly the head, 16 KiB, before telling what the object is', async () => {
+    const body = strictBody([LINES.subarray(0, HEAD_BYTES)]);
+    const text = await openObjectText(body.chunks, options({ storedBytes: HEAD_BYTES * 2 }));
+    expect(text.format).toBeUndefined();
+    expect(body.read()).toBe(1);
+  });
+
+  it('closes the body when the caller stops reading early', async () => {
+    const body = strictBody([LINES.subarray(0, HEAD_BYTES), LINES.subarray(HEAD_BYTES)]);
+    const text = await openObjectText(body.chunks, options({ storedBytes: LINES.length }));
+    for await (const chunk of text.utf8) {
+      expect(chunk.length).toBe(HEAD_BYTES);
+      break;
+    }
+    expect(body.closed()).toBe(true);
+  });
+
+  it('reads an empty object as empty text, whatever its name', async () => {
+    for (const name of ['empty.txt', 'empty.gz', 'empty.br']) {
+      expect(await readAll(Buffer.alloc(0), { hints: { name } })).toEqual({ format: undefined, text: '', invalidSequences: 0 });
+    }
+  });
+
+  it('reads a short object as a whole: Latin-1 text is not taken for the start of a brotli stream', async () => {
+    const latin1 = 'Grüße aus Köln, ¿qué tal? Déjà vu, façade.\r\nA second line, and a third word.\n';
+    expect(await readAll(Buffer.from(latin1, 'latin1'), { encoding: 'windows-1252' })).toEqual({ format: undefined, text: latin1, invalidSequences: 0 });
+  });
+
+  it('reads brotli of more than 16 KiB with no name to go by: its head is not a whole stream', async () => {
+    let state = 7;
+    const words = Array.from({ length: 12_000 }, () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state.toString(36);
+    }).join(' ');
+    const stored = brotliCompressSync(Buffer.from(words));
+    expect(stored.length).toBeGreaterThan(HEAD_BYTES * 2);
+    expect(await readAll(stored, { hints: { name: 'words' } })).toEqual({ format: 'brotli', text: words, invalidSequences: 0 });
+  });
+
+  it('skips a brotli bomb with no name to go by as too large', async () => {
+    const bomb = brotliCompressSync(Buffer.alloc(64 * 1024 * 1024, 'a'));
+    const error = await skipOf(bomb, { hints: { name: 'innocent' }, limits: { maxRatio: 1e9, maxBytes: 16 * 1024 * 1024 } });
+    expect(error.reason).toBe('too-large-after-expansion');
+    expect(error.detail).toBe(`brotli expands past 16777216 bytes from ${bomb.length} stored (limits: 1000000000x its size, 16777216 bytes)`);
+  });
+
+  it('refuses zstd before giving any text where the runtime lacks it, and closes the body', async () => {
+    const frame = Buffer.from('KLUv/SQGMQAAaGVsbG8KU4i9kQ==', 'base64');
+    // More than the head: the body is still open when the zstd is refused.
+    const body = strictBody([frame, Buffer.alloc(HEAD_BYTES, 0x61)]);
+    const hasZstd = typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+    const opening = openObjectText(body.chunks, options({ storedBytes: frame.length }));
+    if (hasZstd) {
+      expect((await opening).format).toBe('zstd');
+      return;
+    }
+    await expect(opening).rejects.toMatchObject({ reason: 'compressed-unsupported' });
+    expect(body.closed()).toBe(true);
   });
 });
 

@@ -62,8 +62,9 @@ async function* decode(bytes: AsyncIterable<Uint8Array>, text: SourceText, stric
     if (strict && text.invalidSequences > 0) throw invalidEncoding(text);
     if (utf8.length > 0) yield utf8;
   }
+  // No NUL can come out of end(): it only flushes a held BOM prefix (EF, EF BB, FE or FF) and
+  // a decoder's unfinished sequence, which becomes U+FFFD.
   const last = text.end();
-  if (text.binary) throw new UncountableObjectError('binary', 'contains a NUL byte');
   if (strict && text.invalidSequences > 0) throw invalidEncoding(text);
   if (last.length > 0) yield last;
 }
@@ -78,22 +79,18 @@ async function readHead(iterator: AsyncIterator<Uint8Array>): Promise<{ head: Ui
   let length = 0;
   while (length < HEAD_BYTES) {
     const next = await iterator.next();
-    if (next.done) return { head: join(pieces, length), whole: true };
+    if (next.done) return { head: Buffer.concat(pieces, length), whole: true };
     pieces.push(next.value);
     length += next.value.length;
   }
-  return { head: join(pieces, length), whole: false };
-}
-
-function join(pieces: Uint8Array[], length: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  return Buffer.concat(pieces, length);
+  return { head: Buffer.concat(pieces, length), whole: false };
 }
 
 /** The stream again from its start: the head already read, then the rest. */
 async function* restartAt(head: Uint8Array, iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
-    if (head.length > 0) yield head;
+    // An empty object's head is empty: passed on, it changes nothing.
+    yield head;
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;

@@ -117,4 +117,48 @@ describe('SourceText', () => {
     expect(through(Buffer.from([0x61, 0x82, 0x20, 0x62]), [1], 'shift_jis').source.invalidSequences).toBe(1);
     expect(through(Buffer.from('ok'), [1], 'shift_jis').source.invalidSequences).toBe(0);
   });
+
+  it.each([
+    ['one byte that starts no BOM', [0x61], 'utf-8', 'a'],
+    ['FF then not FE', [0xff, 0x61], 'windows-1252', 'ÿa'],
+    ['FE then not FF', [0xfe, 0x61], 'windows-1252', 'þa'],
+    ['FF second, after no FE', [0x61, 0xff], 'windows-1252', 'aÿ'],
+    ['FE then more', [0xfe, 0x61, 0x62], 'windows-1252', 'þab'],
+    ['EF then not BB', [0xef, 0x61], 'windows-1252', 'ïa'],
+    ['BB second, after no EF', [0x61, 0xbb], 'windows-1252', 'a»'],
+    ['BB second, then more', [0x61, 0xbb, 0x62], 'windows-1252', 'a»b'],
+    ['EF BB then not BF', [0xef, 0xbb, 0x61], 'windows-1252', 'ï»a'],
+  ])('gives out the first chunk at once when it cannot start a BOM (%s), read in the planned encoding', (_case, bytes, encoding, expected) => {
+    const source = new SourceText(encoding);
+    expect(source.write(Buffer.from(bytes)).toString('utf8')).toBe(expected);
+    expect(source.encoding).toBe(encoding);
+    expect(source.end().length).toBe(0);
+  });
+
+  it('holds back only what may still be a BOM, and decides on the byte that settles it', () => {
+    const utf8 = new SourceText('windows-1252');
+    expect(utf8.write(Buffer.from([0xef])).length).toBe(0);
+    expect(utf8.write(Buffer.from([0xbb])).length).toBe(0);
+    expect(utf8.write(Buffer.from([0xbf, 0x61])).toString('utf8')).toBe('a');
+    expect(utf8.encoding).toBe('utf-8');
+    const utf16 = new SourceText();
+    expect(utf16.write(Buffer.from([0xfe])).length).toBe(0);
+    expect(utf16.write(Buffer.from([0xff, 0x00])).length).toBe(0);
+    expect(utf16.write(Buffer.from([0x61])).toString('utf8')).toBe('a');
+    expect(utf16.encoding).toBe('utf-16be');
+  });
+
+  it('still finds the BOM after an empty first chunk (a body that starts with an empty read)', () => {
+    const source = new SourceText();
+    expect(source.write(Buffer.alloc(0)).length).toBe(0);
+    expect(source.write(Buffer.concat([BOM_LE, encodeUtf16('hi', 'le')])).toString('utf8')).toBe('hi');
+    expect(source.encoding).toBe('utf-16le');
+  });
+
+  it('reads a second BOM right after the first as a character of the text (U+FEFF), not as another BOM', () => {
+    for (const [bom, order] of [[BOM_LE, 'le'], [BOM_BE, 'be']] as const) {
+      const { text } = through(Buffer.concat([bom, encodeUtf16('\ufeffa', order)]));
+      expect(text.toString('utf8')).toBe('\ufeffa');
+    }
+  });
 });

@@ -34,7 +34,7 @@ export class SourceText {
   private replacements = 0;
 
   /** `encoding`: a WHATWG encoding name, used when the object has no BOM. */
-  constructor(private readonly planned = 'utf-8') {
+  constructor(planned = 'utf-8') {
     this.detected = planned;
   }
 
@@ -56,7 +56,7 @@ export class SourceText {
   /** The UTF-8 bytes of `chunk` to count (empty while the BOM is undecided). */
   write(chunk: Buffer): Buffer {
     if (this.head !== undefined) {
-      const head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
+      const head = Buffer.concat([this.head, chunk]);
       if (mayStillBeBom(head)) {
         this.head = head;
         return EMPTY;
@@ -79,19 +79,13 @@ export class SourceText {
 
   /** Chooses the encoding from the first bytes and returns them without the BOM. */
   private start(head: Buffer): Buffer {
-    if (head[0] === 0xff && head[1] === 0xfe) this.detected = 'utf-16le';
-    else if (head[0] === 0xfe && head[1] === 0xff) this.detected = 'utf-16be';
-    else if (UTF8_BOM.every((byte, index) => head[index] === byte)) {
-      this.detected = 'utf-8';
-      return head.subarray(UTF8_BOM.length);
-    } else if (this.planned === 'utf-8') return head;
-    else {
-      this.decoder = new TextDecoder(this.planned, { ignoreBOM: true });
-      return head;
-    }
-    // ignoreBOM: the leading one is already cut; a later U+FEFF is a character of the text.
-    this.decoder = new TextDecoder(this.detected, { ignoreBOM: true });
-    return head.subarray(2);
+    let bomLength = 0;
+    if (head[0] === 0xff && head[1] === 0xfe) [this.detected, bomLength] = ['utf-16le', 2];
+    else if (head[0] === 0xfe && head[1] === 0xff) [this.detected, bomLength] = ['utf-16be', 2];
+    else if (UTF8_BOM.every((byte, index) => head[index] === byte)) [this.detected, bomLength] = ['utf-8', UTF8_BOM.length];
+    // ignoreBOM: a leading BOM is already cut; a later U+FEFF is a character of the text.
+    if (this.detected !== 'utf-8') this.decoder = new TextDecoder(this.detected, { ignoreBOM: true });
+    return head.subarray(bomLength);
   }
 
   private convert(bytes: Buffer): Buffer {
