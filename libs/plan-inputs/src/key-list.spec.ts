@@ -62,6 +62,23 @@ describe('csvRecords', () => {
     expect((error as Error).message).toMatch(/^list\.csv: not valid CSV \(Quote Not Closed: the parsing is finished with an opening quote at line 1\)$/);
   });
 
+  it('stops reading its source when the reader stops early', async () => {
+    let finished = false;
+    async function* endless(): AsyncGenerator<Buffer> {
+      try {
+        for (let index = 0; ; index++) yield Buffer.from(`b,key${index}\n`);
+      } finally {
+        finished = true;
+      }
+    }
+    for await (const { record } of csvRecords(endless(), 'list.csv')) {
+      expect(record).toEqual(['b', 'key0']);
+      break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(finished).toBe(true);
+  });
+
   it('passes on other errors as they are', async () => {
     async function* failing(): AsyncGenerator<Buffer> {
       yield Buffer.from('b,k\n');

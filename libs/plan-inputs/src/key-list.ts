@@ -66,7 +66,8 @@ async function* csvObjects(bytes: AsyncIterable<Buffer>, uri: string): AsyncGene
 /**
  * The records of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line
  * breaks; records end in CRLF, LF or CR, mixed in one text), each with the line it ends on.
- * Stopping early destroys the source stream.
+ * Stopping early destroys the parser (as leaving a stream's async iteration does), and the
+ * pipeline then the source stream.
  */
 export async function* csvRecords(bytes: AsyncIterable<Buffer>, what: string): AsyncGenerator<{ record: string[]; line: number }> {
   // The line ends named, not detected: csv-parse otherwise takes the first record's and reads
@@ -79,8 +80,6 @@ export async function* csvRecords(bytes: AsyncIterable<Buffer>, what: string): A
     }
   } catch (error) {
     throw asCsvError(error, what);
-  } finally {
-    parser.destroy();
   }
 }
 

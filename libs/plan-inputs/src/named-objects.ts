@@ -42,6 +42,8 @@ export interface GatheredObjects {
 }
 
 interface Found {
+  /** Where the input names it, among the objects kept: lookups finish in any order. */
+  readonly order: number;
   readonly key: string;
   readonly size: number;
   readonly etag: string;
@@ -90,15 +92,15 @@ export async function gatherNamedObjects(input: NamedInput, options: GatherOptio
   await forEachConcurrent(
     checked(),
     concurrency,
-    async (object) => {
+    async (object, order) => {
       if (object.size !== undefined && object.etag !== undefined) {
-        found.push({ key: object.key, size: object.size, etag: object.etag, versionId: object.versionId });
+        found.push({ order, key: object.key, size: object.size, etag: object.etag, versionId: object.versionId });
         return;
       }
       lookedUp++;
       const head = await options.store.head({ bucket: object.bucket, key: object.key }, { signal: options.signal, versionId: object.versionId });
       if (head === undefined) missing.push(object);
-      else found.push({ key: object.key, size: head.size, etag: head.etag, versionId: object.versionId });
+      else found.push({ order, key: object.key, size: head.size, etag: head.etag, versionId: object.versionId });
     },
   );
 
@@ -110,9 +112,12 @@ export async function gatherNamedObjects(input: NamedInput, options: GatherOptio
   return { source, items, missing: missingNames, filteredOut, lookedUp };
 }
 
-/** The objects in key order, a key named twice (same version) kept once; two versions of one key are refused. */
+/**
+ * The objects in key order, a key named twice (same version) kept once; two versions of one
+ * key are refused, named in the order the input gives them.
+ */
 function onceEach(found: Found[], flag: string): Found[] {
-  found.sort((a, b) => compareStrings(a.key, b.key));
+  found.sort((a, b) => compareStrings(a.key, b.key) || a.order - b.order);
   const once: Found[] = [];
   for (const object of found) {
     const previous = once.at(-1);
