@@ -10,30 +10,14 @@ const lib = process.env.MUTATION_LIB;
 if (!lib || !/^[a-z0-9-]+$/.test(lib)) throw new Error('MUTATION_LIB must name a lib (run it through npm run test:mutation)');
 const root = `libs/${lib}`;
 
-/**
- * Libs of which only some files parse input from outside: those files are mutated, and only
- * their own specs run. s3-store's are its reader of S3's list pages (a parser written for
- * speed beside the SDK's), URL-encoded keys, listed objects and the AWS environment; the rest
- * is the client (requests, retries, ranged reads), which its fault-injection suites test.
- */
-const PARSING_FILES = { 's3-store': ['list-page-xml', 'keys', 'listed-object', 'aws-environment'] };
-const parsingFiles = PARSING_FILES[lib];
-
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: {
-    projectType: 'custom',
-    configFile: `${root}/jest.config.cjs`,
-    enableFindRelatedTests: true,
-    ...(parsingFiles && { config: { testMatch: parsingFiles.map((file) => `<rootDir>/src/${file}.spec.ts`) } }),
-  },
+  jest: { projectType: 'custom', configFile: `${root}/jest.config.cjs`, enableFindRelatedTests: true },
   checkers: ['typescript'],
   tsconfigFile: `${root}/tsconfig.json`,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: parsingFiles
-    ? parsingFiles.map((file) => `${root}/src/${file}.ts`)
-    : [`${root}/src/**/*.ts`, `!${root}/src/**/*.spec.ts`, `!${root}/src/**/*.spec-helper.ts`],
+  mutate: [`${root}/src/**/*.ts`, `!${root}/src/**/*.spec.ts`, `!${root}/src/**/*.spec-helper.ts`],
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: `reports/mutation/${lib}/stryker-incremental.json`,
