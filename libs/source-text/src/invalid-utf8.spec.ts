@@ -49,6 +49,10 @@ describe('InvalidUtf8Counter', () => {
     expect(countInPieces(Buffer.from('°°°'), [1])).toBe(0);
     expect(countInPieces(Buffer.from('𝐀𝐀𝐀'), [3, 1, 2])).toBe(0);
     expect(countInPieces(Buffer.from('𝐀𝐀𝐀'), [2, 2])).toBe(0);
+    // Cut after a continuation byte 80, and after the lowest lead byte of three bytes, E0.
+    expect(countInPieces(Buffer.from('\u2000\u2000'), [2, 1])).toBe(0);
+    expect(countInPieces(Buffer.from('\u{10000}\u{10000}'), [3, 1])).toBe(0);
+    expect(countInPieces(Buffer.from('\u0800\u0800'), [2, 1])).toBe(0);
   });
 
   it('counts nothing for empty chunks, wherever they come', () => {
@@ -72,12 +76,13 @@ describe('InvalidUtf8Counter', () => {
   /**
    * Random bytes seldom spell a valid character of three or four bytes, so the chunk boundary
    * rarely falls inside one: this draws text from whole characters of each length (where a
-   * miscounted cut shows), characters cut short, genuine U+FFFD, and stray bytes.
+   * miscounted cut shows), among them the edges of the lead and continuation ranges (E0 A0 80,
+   * E2 80 80, F0 90 80 80), characters cut short, genuine U+FFFD, and stray bytes.
    */
   it('agrees with TextDecoder on text of characters of every length, cut anywhere', () => {
     const piece = fc.oneof(
-      fc.constantFrom('a', ' ', '°', 'é', '€', '語', '𝐀', '😀', '\ufffd').map((text) => [...Buffer.from(text)]),
-      fc.constantFrom('°', '€', '語', '𝐀').chain((text) => fc.integer({ min: 1, max: Buffer.from(text).length - 1 }).map((kept) => [...Buffer.from(text).subarray(0, kept)])),
+      fc.constantFrom('a', ' ', '°', 'é', '€', '語', '\u0800', '\u2000', '𝐀', '😀', '\u{10000}', '\ufffd').map((text) => [...Buffer.from(text)]),
+      fc.constantFrom('°', '€', '語', '\u0800', '\u2000', '𝐀', '\u{10000}').chain((text) => fc.integer({ min: 1, max: Buffer.from(text).length - 1 }).map((kept) => [...Buffer.from(text).subarray(0, kept)])),
       fc.constantFrom([0x80], [0xbf], [0xc0], [0xc1], [0xf5], [0xff], [0xed, 0xa0, 0x80], [0xe0, 0x80]),
     );
     fc.assert(
