@@ -83,16 +83,15 @@ if (changedOnly && passed.some((arg) => arg === '--force' || arg === '--mutate')
   console.error('test:mutation: error: --changed runs the changed libs incrementally; it takes no --force or --mutate');
   process.exit(2);
 }
-const breakScore = thresholds.break;
 let failed = false;
 for (const lib of chosen.length > 0 ? chosen : LIBS) {
   const reported = changedOnly ? committedScore(lib) : undefined;
   if (reported) {
     const { mutationScore, killed, timeout, survived, noCoverage } = reported;
-    const below = mutationScore < breakScore;
+    const below = mutationScore < thresholds.break;
     console.log(
       `test:mutation: ${lib} unchanged since its committed report: ${mutationScore.toFixed(2)}% ` +
-        `(${killed} killed, ${timeout} timed out, ${survived} survived, ${noCoverage} not covered)${below ? `, below ${breakScore}%` : ''}`,
+        `(${killed} killed, ${timeout} timed out, ${survived} survived, ${noCoverage} not covered)${below ? `, below ${thresholds.break}%` : ''}`,
     );
     failed ||= below;
     continue;
