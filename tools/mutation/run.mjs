@@ -49,10 +49,10 @@ function libDigest(lib) {
 const digestFile = (lib) => `reports/mutation/${lib}/tested-digest.txt`;
 const incrementalFile = (lib) => `reports/mutation/${lib}/stryker-incremental.json`;
 
-/** The lib's score as its committed report gives it, or undefined when the report is not of this code. */
-function committedScore(lib) {
+/** The lib's score as its committed report gives it, or undefined when the report is not of the code whose digest is given. */
+function committedScore(lib, digest) {
   if (!existsSync(digestFile(lib)) || !existsSync(incrementalFile(lib))) return undefined;
-  if (readFileSync(digestFile(lib), 'utf8').trim() !== libDigest(lib)) return undefined;
+  if (readFileSync(digestFile(lib), 'utf8').trim() !== digest) return undefined;
   return calculateMetrics(JSON.parse(readFileSync(incrementalFile(lib), 'utf8')).files).metrics;
 }
 
@@ -85,7 +85,9 @@ if (changedOnly && passed.some((arg) => arg === '--force' || arg === '--mutate')
 }
 let failed = false;
 for (const lib of chosen.length > 0 ? chosen : LIBS) {
-  const reported = changedOnly ? committedScore(lib) : undefined;
+  // Taken before Stryker starts: the digest of the code its sandbox copies.
+  const digest = libDigest(lib);
+  const reported = changedOnly ? committedScore(lib, digest) : undefined;
   if (reported) {
     const { mutationScore, killed, timeout, survived, noCoverage } = reported;
     const below = mutationScore < thresholds.break;
@@ -97,7 +99,6 @@ for (const lib of chosen.length > 0 ? chosen : LIBS) {
     continue;
   }
   const started = Date.now();
-  const digest = libDigest(lib);
   const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...passed], {
     stdio: 'inherit',
     // The jest suites of some libs start the embedded S3 server, which needs the legacy provider.
